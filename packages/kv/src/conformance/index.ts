@@ -1,0 +1,2 @@
+export { kvConformanceSuite } from "./kv-conformance-suite.js";
+export type { ConformanceFlags, ConformanceOptions, SuiteApi, SuiteNamespaces } from "./suite-types.js";

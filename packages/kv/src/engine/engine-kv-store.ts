@@ -1,0 +1,108 @@
+import type {
+  DeleteOptions,
+  GetQuery,
+  ItemInput,
+  KeyRange,
+  KeysQuery,
+  KvCapabilities,
+  KvOperation,
+  KvStore,
+  NamespaceConfig,
+  Page,
+  PutOptions,
+  ScannedRecord,
+} from "../contract/kv-types.js";
+import { checkId, checkNamespace, checkOperation, checkQuery } from "../contract/validate-arguments.js";
+import { StoreClosedError } from "../errors/store-closed-error.js";
+import { OrderedKvEngine, type NamespaceMaps } from "./ordered-kv-engine.js";
+
+/**
+ * Shared shell of the stores built on `OrderedKvEngine`: argument checks, the closed state,
+ * and the mapping of every contract call onto one batch. A subclass supplies the maps of a
+ * namespace and a write transaction.
+ */
+export abstract class EngineKvStore implements KvStore {
+  abstract readonly capabilities: KvCapabilities;
+  protected abstract readonly storeName: string;
+  readonly #engine: OrderedKvEngine;
+  #closed = false;
+
+  constructor() {
+    this.#engine = new OrderedKvEngine((ns) => this.namespaceMaps(ns));
+  }
+
+  /** The maps and configuration of a namespace, created on first use. */
+  protected abstract namespaceMaps(ns: string): NamespaceMaps;
+  /** Runs `apply` inside one write transaction; resolves when it is durable. */
+  protected abstract writeTransaction(apply: () => void): Promise<void>;
+  /** Releases the backend; called once. */
+  protected abstract closeBackend(): Promise<void>;
+  /** The configuration of a namespace. */
+  protected abstract namespaceConfig(ns: string): NamespaceConfig;
+
+  protected ensureOpen(operation: string): void {
+    if (this.#closed) throw new StoreClosedError(this.storeName, operation);
+  }
+
+  async putItems(ns: string, id: string, items: readonly ItemInput[], options: PutOptions = {}): Promise<void> {
+    await this.mutate([{ op: "put", ns, id, items, writeTime: options.writeTime, ttlMs: options.ttlMs }]);
+  }
+
+  async deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options: DeleteOptions = {}): Promise<void> {
+    const op: KvOperation =
+      "keys" in target
+        ? { op: "deleteItems", ns, id, keys: target.keys, writeTime: options.writeTime }
+        : { op: "deleteItems", ns, id, range: target.range, writeTime: options.writeTime };
+    await this.mutate([op]);
+  }
+
+  async deleteRecord(ns: string, id: string, options: DeleteOptions = {}): Promise<void> {
+    await this.mutate([{ op: "deleteRecord", ns, id, writeTime: options.writeTime }]);
+  }
+
+  mutate(batch: readonly KvOperation[]): Promise<void> {
+    try {
+      this.ensureOpen("mutate");
+      // Validate the whole batch first: a bad operation refuses the batch, nothing is half-written.
+      for (const op of batch) checkOperation(op, (ns) => this.namespaceConfig(ns));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (batch.length === 0) return Promise.resolve();
+    return this.writeTransaction(() => this.#engine.applyBatch(batch));
+  }
+
+  getItems(ns: string, id: string, query?: GetQuery): Page {
+    this.ensureOpen("getItems");
+    checkNamespace(ns);
+    checkId(id);
+    checkQuery(query);
+    return this.#engine.getItems(ns, id, query);
+  }
+
+  countItems(ns: string, id: string): number {
+    this.ensureOpen("countItems");
+    checkNamespace(ns);
+    checkId(id);
+    return this.#engine.countItems(ns, id);
+  }
+
+  async *scan(ns: string): AsyncGenerator<ScannedRecord> {
+    this.ensureOpen("scan");
+    checkNamespace(ns);
+    for (const record of this.#engine.scan(ns)) {
+      yield record;
+      this.ensureOpen("scan");
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.closeBackend();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

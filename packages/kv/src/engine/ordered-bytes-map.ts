@@ -1,0 +1,13 @@
+/**
+ * A sorted map of byte keys to byte values, ordered as unsigned bytes, with synchronous access.
+ * The only thing an embedded backend must provide for `OrderedKvEngine` to build the whole KV
+ * contract on it (the in-memory store and LMDB both do). Writes happen inside whatever
+ * transaction the backend has open when the engine runs.
+ */
+export interface OrderedBytesMap {
+  get(key: Uint8Array): Uint8Array | undefined;
+  put(key: Uint8Array, value: Uint8Array): void;
+  remove(key: Uint8Array): void;
+  /** Entries with `start <= key < end`, ascending, or descending when `reverse`. */
+  range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Iterable<readonly [Uint8Array, Uint8Array]>;
+}

@@ -1,0 +1,239 @@
+import type { GetQuery, Item, ItemInput, KeyRange, KvOperation, NamespaceConfig, Page, ScannedRecord } from "../contract/kv-types.js";
+import { KV_LIMITS } from "../contract/validate-arguments.js";
+import { decodePageToken, encodePageToken, queryFingerprint } from "../contract/page-token.js";
+import { compareBytes } from "../util/bytes.js";
+import { nowMicros } from "../util/time.js";
+import type { OrderedBytesMap } from "./ordered-bytes-map.js";
+import { decodeEntry, encodeEntry, type Entry } from "./entry-codec.js";
+import { incomingWins } from "./last-write-wins.js";
+import { itemMapKey, recordEnd, recordPrefix, splitMapKey } from "./record-key-codec.js";
+import { decodeMeta, emptyMeta, encodeMeta, isEmptyMeta, type RecordMeta } from "./record-meta.js";
+
+/** The maps and configuration of one namespace. */
+export interface NamespaceMaps {
+  readonly items: OrderedBytesMap;
+  readonly meta: OrderedBytesMap;
+  readonly config: NamespaceConfig;
+}
+
+interface MetaSlot {
+  meta: RecordMeta;
+  dirty: boolean;
+  readonly maps: NamespaceMaps;
+  readonly prefix: Uint8Array;
+}
+
+const inRange = (key: Uint8Array, start: Uint8Array | undefined, end: Uint8Array | undefined): boolean =>
+  (start === undefined || compareBytes(key, start) >= 0) && (end === undefined || compareBytes(key, end) < 0);
+
+const isLive = (entry: Entry, now: number): boolean =>
+  !entry.tombstone && (entry.expiresAt === undefined || entry.expiresAt > now);
+
+/**
+ * The whole KV contract over sorted byte maps, synchronously: last write wins with tombstones,
+ * TTL, counts, byte-bounded pages. Backends with an ordered embedded map (memory, LMDB) wrap
+ * each `applyBatch` in their own write transaction; reads need no transaction of their own.
+ */
+export class OrderedKvEngine {
+  readonly #resolve: (ns: string) => NamespaceMaps;
+
+  constructor(resolve: (ns: string) => NamespaceMaps) {
+    this.#resolve = resolve;
+  }
+
+  /** Applies a validated batch. Call inside one write transaction of the backend. */
+  applyBatch(batch: readonly KvOperation[]): void {
+    const now = Date.now();
+    const metas = new Map<string, MetaSlot>();
+    for (const op of batch) {
+      const maps = this.#resolve(op.ns);
+      const prefix = recordPrefix(op.id);
+      const slotKey = `${op.ns}\u0000${op.id}`;
+      let slot = metas.get(slotKey);
+      if (slot === undefined) {
+        const stored = maps.meta.get(prefix);
+        slot = { meta: stored === undefined ? emptyMeta() : decodeMeta(stored), dirty: false, maps, prefix };
+        metas.set(slotKey, slot);
+      }
+      const time = op.writeTime ?? nowMicros();
+      if (op.op === "put") this.#put(slot, op.items, time, op.ttlMs ?? maps.config.ttlMs, now);
+      else if (op.op === "deleteRecord") this.#deleteRange(slot, undefined, undefined, time, now, true);
+      else if (op.keys !== undefined) for (const key of op.keys) this.#deleteKey(slot, key, time, now);
+      else this.#deleteRange(slot, op.range?.start, op.range?.end, time, now, false);
+    }
+    for (const slot of metas.values()) {
+      if (!slot.dirty) continue;
+      if (isEmptyMeta(slot.meta)) slot.maps.meta.remove(slot.prefix);
+      else slot.maps.meta.put(slot.prefix, encodeMeta(slot.meta));
+    }
+  }
+
+  #covered(meta: RecordMeta, key: Uint8Array, time: bigint): boolean {
+    if (meta.deletedAt !== undefined && time <= meta.deletedAt) return true;
+    for (const r of meta.ranges) if (time <= r.time && inRange(key, r.start, r.end)) return true;
+    return false;
+  }
+
+  #put(slot: MetaSlot, items: readonly ItemInput[], time: bigint, ttlMs: number | undefined, now: number): void {
+    const { maps, prefix, meta } = slot;
+    const counted = maps.config.countItems === true;
+    for (const item of items) {
+      const t = item.writeTime ?? time;
+      const mapKey = itemMapKey(prefix, item.key);
+      const stored = maps.items.get(mapKey);
+      let wasLive = false;
+      if (stored !== undefined) {
+        const existing = decodeEntry(stored);
+        wasLive = !existing.tombstone;
+        const expired = existing.expiresAt !== undefined && existing.expiresAt <= now;
+        if (!expired && !incomingWins(t, item.value, existing.writeTime, existing.tombstone ? undefined : existing.value)) continue;
+      } else if (this.#covered(meta, item.key, t)) {
+        continue;
+      }
+      const ttl = item.ttlMs ?? ttlMs;
+      maps.items.put(mapKey, encodeEntry(t, item.value, ttl === undefined ? undefined : now + ttl));
+      if (counted && !wasLive) {
+        meta.count++;
+        slot.dirty = true;
+      }
+    }
+  }
+
+  #deleteKey(slot: MetaSlot, key: Uint8Array, time: bigint, now: number): void {
+    const { maps, prefix, meta } = slot;
+    const mapKey = itemMapKey(prefix, key);
+    const stored = maps.items.get(mapKey);
+    if (stored !== undefined) {
+      const existing = decodeEntry(stored);
+      const expired = existing.expiresAt !== undefined && existing.expiresAt <= now;
+      if (!expired && !incomingWins(time, undefined, existing.writeTime, existing.tombstone ? undefined : existing.value)) return;
+      if (!existing.tombstone && maps.config.countItems === true) {
+        meta.count--;
+        slot.dirty = true;
+      }
+    } else if (this.#covered(meta, key, time)) {
+      return;
+    }
+    maps.items.put(mapKey, encodeEntry(time, undefined, undefined));
+  }
+
+  #deleteRange(slot: MetaSlot, start: Uint8Array | undefined, end: Uint8Array | undefined, time: bigint, now: number, whole: boolean): void {
+    const { maps, prefix, meta } = slot;
+    const from = start === undefined ? prefix : itemMapKey(prefix, start);
+    const to = end === undefined ? recordEnd(prefix) : itemMapKey(prefix, end);
+    const doomed: Uint8Array[] = [];
+    for (const [mapKey, bytes] of maps.items.range(from, to, false)) {
+      const entry = decodeEntry(bytes);
+      const expired = entry.expiresAt !== undefined && entry.expiresAt <= now;
+      if (expired || entry.writeTime <= time) {
+        doomed.push(mapKey);
+        if (!entry.tombstone && maps.config.countItems === true) meta.count--;
+      }
+    }
+    for (const k of doomed) maps.items.remove(k);
+    if (whole) {
+      if (meta.deletedAt === undefined || meta.deletedAt < time) meta.deletedAt = time;
+      meta.ranges = meta.ranges.filter((r) => r.time > time);
+    } else {
+      meta.ranges.push({ start, end, time });
+    }
+    slot.dirty = true;
+  }
+
+  getItems(ns: string, id: string, query: GetQuery | undefined): Page {
+    const maps = this.#resolve(ns);
+    const prefix = recordPrefix(id);
+    const now = Date.now();
+    if (query !== undefined && "keys" in query) return { items: this.#getKeys(maps, prefix, query.keys, now) };
+    return this.#getRange(maps, ns, id, prefix, query ?? {}, now);
+  }
+
+  #getKeys(maps: NamespaceMaps, prefix: Uint8Array, keys: readonly Uint8Array[], now: number): Item[] {
+    const items: Item[] = [];
+    const sorted = [...keys].sort(compareBytes);
+    let previous: Uint8Array | undefined;
+    for (const key of sorted) {
+      if (previous !== undefined && compareBytes(previous, key) === 0) continue;
+      previous = key;
+      const stored = maps.items.get(itemMapKey(prefix, key));
+      if (stored === undefined) continue;
+      const entry = decodeEntry(stored);
+      if (isLive(entry, now)) items.push(toItem(key, entry));
+    }
+    return items;
+  }
+
+  #getRange(
+    maps: NamespaceMaps,
+    ns: string,
+    id: string,
+    prefix: Uint8Array,
+    query: { range?: KeyRange; reverse?: boolean; limit?: number; pageBytes?: number; pageToken?: string },
+    now: number,
+  ): Page {
+    const reverse = query.reverse === true;
+    const limit = query.limit ?? KV_LIMITS.defaultPageLimit;
+    const pageBytes = query.pageBytes ?? KV_LIMITS.defaultPageBytes;
+    const fingerprint = queryFingerprint(ns, id, query.range, reverse);
+    let from = query.range?.start === undefined ? prefix : itemMapKey(prefix, query.range.start);
+    let to = query.range?.end === undefined ? recordEnd(prefix) : itemMapKey(prefix, query.range.end);
+    if (query.pageToken !== undefined) {
+      const last = itemMapKey(prefix, decodePageToken(query.pageToken, fingerprint));
+      if (reverse) to = last;
+      else from = Uint8Array.from([...last, 0]);
+    }
+    const items: Item[] = [];
+    let bytes = 0;
+    let next: string | undefined;
+    for (const [mapKey, stored] of maps.items.range(from, to, reverse)) {
+      const entry = decodeEntry(stored);
+      if (!isLive(entry, now)) continue;
+      const key = mapKey.slice(prefix.length);
+      const size = key.length + entry.value.length;
+      if (items.length >= limit || (items.length > 0 && bytes + size > pageBytes)) {
+        next = encodePageToken(fingerprint, items[items.length - 1]!.key);
+        break;
+      }
+      items.push(toItem(key, entry));
+      bytes += size;
+    }
+    return next === undefined ? { items } : { items, next };
+  }
+
+  countItems(ns: string, id: string): number {
+    const maps = this.#resolve(ns);
+    const prefix = recordPrefix(id);
+    if (maps.config.countItems === true) {
+      const stored = maps.meta.get(prefix);
+      return stored === undefined ? 0 : decodeMeta(stored).count;
+    }
+    const now = Date.now();
+    let n = 0;
+    for (const [, stored] of maps.items.range(prefix, recordEnd(prefix), false)) if (isLive(decodeEntry(stored), now)) n++;
+    return n;
+  }
+
+  /** Every record with at least one live item, in id order. */
+  *scan(ns: string): Generator<ScannedRecord> {
+    const maps = this.#resolve(ns);
+    const now = Date.now();
+    let current: { id: string; items: Item[] } | undefined;
+    for (const [mapKey, stored] of maps.items.range(new Uint8Array(0), undefined, false)) {
+      const { id, prefixLength } = splitMapKey(mapKey);
+      if (current !== undefined && current.id !== id) {
+        if (current.items.length > 0) yield current;
+        current = undefined;
+      }
+      current ??= { id, items: [] };
+      const entry = decodeEntry(stored);
+      if (isLive(entry, now)) current.items.push(toItem(mapKey.slice(prefixLength), entry));
+    }
+    if (current !== undefined && current.items.length > 0) yield current;
+  }
+}
+
+function toItem(key: Uint8Array, entry: Entry): Item {
+  return entry.expiresAt === undefined
+    ? { key, value: entry.value, writeTime: entry.writeTime }
+    : { key, value: entry.value, writeTime: entry.writeTime, expiresAt: entry.expiresAt };
+}

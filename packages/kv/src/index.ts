@@ -1,0 +1,26 @@
+export type {
+  Awaitable,
+  DeleteOptions,
+  GetQuery,
+  Item,
+  ItemInput,
+  KeyRange,
+  KeysQuery,
+  KvCapabilities,
+  KvOperation,
+  KvStore,
+  NamespaceConfig,
+  Page,
+  PutOptions,
+  RangeQuery,
+  ScannedRecord,
+} from "./contract/kv-types.js";
+export { KV_LIMITS } from "./contract/validate-arguments.js";
+export * from "./errors/index.js";
+export { MemoryKvStore, type MemoryKvStoreOptions } from "./memory/memory-kv-store.js";
+export { NamespaceRouter, type NamespaceRoute, type NamespaceRouterOptions } from "./router/namespace-router.js";
+export { EngineKvStore } from "./engine/engine-kv-store.js";
+export { OrderedKvEngine, type NamespaceMaps } from "./engine/ordered-kv-engine.js";
+export type { OrderedBytesMap } from "./engine/ordered-bytes-map.js";
+export { compareBytes, concatBytes, prefixEnd, prefixRange, utf8, fromUtf8, bytesEqual } from "./util/bytes.js";
+export { nowMicros, millisToMicros } from "./util/time.js";
