@@ -1,0 +1,66 @@
+import { EngineKvStore, InvalidArgumentError, type KvCapabilities, type NamespaceConfig, type NamespaceMaps } from "@rdg/kv";
+import { open, type Database, type RootDatabase } from "lmdb";
+import { LmdbBytesMap } from "./lmdb-bytes-map.js";
+import type { LmdbKvStoreOptions } from "./lmdb-kv-store-options.js";
+
+/**
+ * The KV contract on LMDB, embedded in the process. Each namespace is its own pair of LMDB
+ * databases (items and record metadata). Reads are synchronous, as lmdb-js's are; each
+ * `mutate` is one write transaction that checks last-write-wins inside it, so there is no
+ * read-before-write round trip, and it resolves once the transaction is committed.
+ */
+export class LmdbKvStore extends EngineKvStore {
+  readonly capabilities: KvCapabilities = Object.freeze({ syncReads: true, ttlGranularity: "ms", nativeCounts: true });
+  protected readonly storeName = "kv-lmdb";
+  readonly #root: RootDatabase;
+  readonly #ownsRoot: boolean;
+  readonly #options: LmdbKvStoreOptions;
+  readonly #maps = new Map<string, NamespaceMaps>();
+
+  constructor(options: LmdbKvStoreOptions) {
+    super();
+    if ((options.path === undefined) === (options.database === undefined)) {
+      throw new InvalidArgumentError("options", '[kv-lmdb] give exactly one of "path" or "database"');
+    }
+    this.#options = Object.freeze({ ...options });
+    this.#ownsRoot = options.database === undefined;
+    this.#root =
+      options.database ??
+      open({
+        path: options.path!,
+        maxDbs: (options.maxNamespaces ?? 500) * 2,
+        noSync: options.noSync ?? false,
+        mapSize: options.mapSize ?? 256 * 1024 * 1024,
+        compression: false,
+      });
+  }
+
+  /** The lmdb-js root database, for tools that need it (backups, stats). */
+  get database(): RootDatabase {
+    return this.#root;
+  }
+
+  protected namespaceConfig(ns: string): NamespaceConfig {
+    return this.#options.namespaces?.[ns] ?? this.#options.defaultNamespace ?? {};
+  }
+
+  protected namespaceMaps(ns: string): NamespaceMaps {
+    let maps = this.#maps.get(ns);
+    if (maps === undefined) {
+      const openDb = (name: string): Database<Buffer, Buffer> =>
+        this.#root.openDB<Buffer, Buffer>(name, { keyEncoding: "binary", encoding: "binary", cache: false });
+      maps = { items: new LmdbBytesMap(openDb(ns)), meta: new LmdbBytesMap(openDb(`${ns}#meta`)), config: this.namespaceConfig(ns) };
+      this.#maps.set(ns, maps);
+    }
+    return maps;
+  }
+
+  protected async writeTransaction(apply: () => void): Promise<void> {
+    await this.#root.transaction(apply);
+  }
+
+  protected async closeBackend(): Promise<void> {
+    this.#maps.clear();
+    if (this.#ownsRoot) await this.#root.close();
+  }
+}

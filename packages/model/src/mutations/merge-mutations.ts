@@ -1,0 +1,30 @@
+import type { PropertyValue } from "../schema/schema-types.js";
+import type { Mutation, UpsertEdge, UpsertNode } from "./mutation-types.js";
+
+type Upsert = UpsertNode | UpsertEdge;
+
+const propTime = (m: Upsert, p: string): number =>
+  m.props !== undefined && Object.hasOwn(m.props, p) ? (m.propTimes?.[p] ?? m.time) : -1;
+
+/**
+ * Folds two mutations with the same `mutationKey` into one that stores the same final state:
+ * each property keeps the value of its newest event, with that event's time, so coalescing
+ * never changes what last-write-wins would have kept.
+ */
+export function mergeMutations(a: Mutation, b: Mutation): Mutation {
+  if (a.op === "deleteNode" || a.op === "deleteEdge" || b.op === "deleteNode" || b.op === "deleteEdge" || a.op !== b.op) {
+    return b.time >= a.time ? b : a;
+  }
+  const newer = b.time >= a.time ? b : a;
+  const props: Record<string, PropertyValue> = {};
+  const propTimes: Record<string, number> = {};
+  for (const p of new Set([...Object.keys(a.props ?? {}), ...Object.keys(b.props ?? {})])) {
+    const ta = propTime(a, p);
+    const tb = propTime(b, p);
+    const [from, t] = tb >= ta ? [b, tb] : [a, ta];
+    props[p] = from.props![p]!;
+    if (t !== newer.time) propTimes[p] = t;
+  }
+  const time = Math.max(a.time, b.time);
+  return Object.keys(propTimes).length > 0 ? { ...newer, time, props, propTimes } : { ...newer, time, props, propTimes: undefined };
+}
