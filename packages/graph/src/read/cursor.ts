@@ -1,0 +1,32 @@
+import { GraphError } from "../errors/graph-error.js";
+
+/** Where a neighbours page stopped: a bucket, and an offset or a KV token inside it. */
+export interface NeighborsCursor {
+  /** The query this cursor belongs to. */
+  readonly q: string;
+  /** Bucket to resume in. */
+  readonly b: number;
+  /** Offset in the time-sorted bucket (`latest`). */
+  readonly o?: number;
+  /** KV page token inside the bucket (`any`). */
+  readonly k?: string;
+}
+
+export function encodeCursor(cursor: NeighborsCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+}
+
+export function decodeCursor(text: string, query: string): NeighborsCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+  } catch {
+    throw new GraphError("INVALID_CURSOR", "cursor is not one this server issued; pass the previous page's cursor unchanged or omit it");
+  }
+  const c = parsed as Partial<NeighborsCursor>;
+  if (typeof c !== "object" || c === null || typeof c.b !== "number" || typeof c.q !== "string") {
+    throw new GraphError("INVALID_CURSOR", "cursor is malformed; pass the previous page's cursor unchanged or omit it");
+  }
+  if (c.q !== query) throw new GraphError("INVALID_CURSOR", "cursor belongs to another query (node, edge type, direction or order differ)");
+  return c as NeighborsCursor;
+}
