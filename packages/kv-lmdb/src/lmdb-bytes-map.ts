@@ -17,6 +17,10 @@ export class LmdbBytesMap implements OrderedBytesMap {
     return this.#db.getBinary(asBuffer(key));
   }
 
+  peek(key: Uint8Array): Uint8Array | undefined {
+    return this.#db.getBinaryFast(asBuffer(key));
+  }
+
   put(key: Uint8Array, value: Uint8Array): void {
     this.#db.putSync(asBuffer(key), asBuffer(value));
   }

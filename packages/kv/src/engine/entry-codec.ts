@@ -15,28 +15,24 @@ export interface Entry {
 
 const EMPTY = new Uint8Array(0);
 
-export function encodeEntry(writeTime: bigint, value: Uint8Array | undefined, expiresAt: number | undefined): Uint8Array {
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+export function encodeEntry(writeTime: bigint, value: Uint8Array | undefined, expiresAt: number | undefined): Buffer {
   const header = expiresAt === undefined ? 9 : 17;
-  const out = new Uint8Array(header + (value?.length ?? 0));
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const out = Buffer.allocUnsafe(header + (value?.length ?? 0));
   out[0] = (value === undefined ? TOMBSTONE : 0) | (expiresAt === undefined ? 0 : EXPIRES);
-  view.setBigInt64(1, writeTime);
-  if (expiresAt !== undefined) view.setFloat64(9, expiresAt);
+  out.writeBigInt64BE(writeTime, 1);
+  if (expiresAt !== undefined) out.writeDoubleBE(expiresAt, 9);
   if (value !== undefined) out.set(value, header);
   return out;
 }
 
 export function decodeEntry(bytes: Uint8Array): Entry {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const flags = bytes[0]!;
-  const writeTime = view.getBigInt64(1);
+  const buf = asBuffer(bytes);
+  const flags = buf[0]!;
+  const writeTime = buf.readBigInt64BE(1);
   const hasExpiry = (flags & EXPIRES) !== 0;
-  const expiresAt = hasExpiry ? view.getFloat64(9) : undefined;
+  const expiresAt = hasExpiry ? buf.readDoubleBE(9) : undefined;
   const tombstone = (flags & TOMBSTONE) !== 0;
-  return { tombstone, writeTime, expiresAt, value: tombstone ? EMPTY : bytes.subarray(hasExpiry ? 17 : 9) };
-}
-
-/** Write time of a stored entry without decoding the rest. */
-export function entryWriteTime(bytes: Uint8Array): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigInt64(1);
+  return { tombstone, writeTime, expiresAt, value: tombstone ? EMPTY : buf.subarray(hasExpiry ? 17 : 9) };
 }

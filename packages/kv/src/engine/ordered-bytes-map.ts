@@ -6,6 +6,11 @@
  */
 export interface OrderedBytesMap {
   get(key: Uint8Array): Uint8Array | undefined;
+  /**
+   * Like `get`, but the bytes may be reused by the next read (lmdb-js `getBinaryFast`): the
+   * write path decodes them at once and never keeps them. @default get
+   */
+  peek?(key: Uint8Array): Uint8Array | undefined;
   put(key: Uint8Array, value: Uint8Array): void;
   remove(key: Uint8Array): void;
   /** Entries with `start <= key < end`, ascending, or descending when `reverse`. */

@@ -6,7 +6,7 @@ import { nowMicros } from "../util/time.js";
 import type { OrderedBytesMap } from "./ordered-bytes-map.js";
 import { decodeEntry, encodeEntry, type Entry } from "./entry-codec.js";
 import { incomingWins } from "./last-write-wins.js";
-import { itemMapKey, recordEnd, recordPrefix, splitMapKey } from "./record-key-codec.js";
+import { NAMESPACE_FLAGS_KEY, itemMapKey, recordEnd, recordPrefix, splitMapKey } from "./record-key-codec.js";
 import { decodeMeta, emptyMeta, encodeMeta, isEmptyMeta, type RecordMeta } from "./record-meta.js";
 
 /** The maps and configuration of one namespace. */
@@ -17,10 +17,18 @@ export interface NamespaceMaps {
 }
 
 interface MetaSlot {
-  meta: RecordMeta;
+  /** Loaded on first need: most puts of most namespaces never read it. */
+  meta: RecordMeta | undefined;
   dirty: boolean;
-  readonly maps: NamespaceMaps;
+  readonly ns: NamespaceState;
   readonly prefix: Uint8Array;
+}
+
+interface NamespaceState {
+  readonly maps: NamespaceMaps;
+  readonly counted: boolean;
+  /** False until the namespace's first record or range delete: until then no put needs the record meta. */
+  rangeTombstones: boolean;
 }
 
 const inRange = (key: Uint8Array, start: Uint8Array | undefined, end: Uint8Array | undefined): boolean =>
@@ -29,108 +37,142 @@ const inRange = (key: Uint8Array, start: Uint8Array | undefined, end: Uint8Array
 const isLive = (entry: Entry, now: number): boolean =>
   !entry.tombstone && (entry.expiresAt === undefined || entry.expiresAt > now);
 
+const RANGE_TOMBSTONES = Uint8Array.of(1);
+
 /**
  * The whole KV contract over sorted byte maps, synchronously: last write wins with tombstones,
  * TTL, counts, byte-bounded pages. Backends with an ordered embedded map (memory, LMDB) wrap
  * each `applyBatch` in their own write transaction; reads need no transaction of their own.
+ * One process writes a given set of maps (the namespace flags are cached).
  */
 export class OrderedKvEngine {
   readonly #resolve: (ns: string) => NamespaceMaps;
+  readonly #states = new Map<string, NamespaceState>();
 
   constructor(resolve: (ns: string) => NamespaceMaps) {
     this.#resolve = resolve;
   }
 
+  #state(ns: string): NamespaceState {
+    let state = this.#states.get(ns);
+    if (state === undefined) {
+      const maps = this.#resolve(ns);
+      state = { maps, counted: maps.config.countItems === true, rangeTombstones: maps.meta.get(NAMESPACE_FLAGS_KEY) !== undefined };
+      this.#states.set(ns, state);
+    }
+    return state;
+  }
+
+  /** Forgets cached namespace state (after the backend closed). */
+  reset(): void {
+    this.#states.clear();
+  }
+
   /** Applies a validated batch. Call inside one write transaction of the backend. */
   applyBatch(batch: readonly KvOperation[]): void {
     const now = Date.now();
-    const metas = new Map<string, MetaSlot>();
+    const slots = new Map<string, MetaSlot>();
     for (const op of batch) {
-      const maps = this.#resolve(op.ns);
-      const prefix = recordPrefix(op.id);
       const slotKey = `${op.ns}\u0000${op.id}`;
-      let slot = metas.get(slotKey);
+      let slot = slots.get(slotKey);
       if (slot === undefined) {
-        const stored = maps.meta.get(prefix);
-        slot = { meta: stored === undefined ? emptyMeta() : decodeMeta(stored), dirty: false, maps, prefix };
-        metas.set(slotKey, slot);
+        slot = { meta: undefined, dirty: false, ns: this.#state(op.ns), prefix: recordPrefix(op.id) };
+        slots.set(slotKey, slot);
       }
       const time = op.writeTime ?? nowMicros();
-      if (op.op === "put") this.#put(slot, op.items, time, op.ttlMs ?? maps.config.ttlMs, now);
+      if (op.op === "put") this.#put(slot, op.items, time, op.ttlMs ?? slot.ns.maps.config.ttlMs, now);
       else if (op.op === "deleteRecord") this.#deleteRange(slot, undefined, undefined, time, now, true);
       else if (op.keys !== undefined) for (const key of op.keys) this.#deleteKey(slot, key, time, now);
       else this.#deleteRange(slot, op.range?.start, op.range?.end, time, now, false);
     }
-    for (const slot of metas.values()) {
-      if (!slot.dirty) continue;
-      if (isEmptyMeta(slot.meta)) slot.maps.meta.remove(slot.prefix);
-      else slot.maps.meta.put(slot.prefix, encodeMeta(slot.meta));
+    for (const slot of slots.values()) {
+      if (!slot.dirty || slot.meta === undefined) continue;
+      if (isEmptyMeta(slot.meta)) slot.ns.maps.meta.remove(slot.prefix);
+      else slot.ns.maps.meta.put(slot.prefix, encodeMeta(slot.meta));
     }
   }
 
-  #covered(meta: RecordMeta, key: Uint8Array, time: bigint): boolean {
+  #meta(slot: MetaSlot): RecordMeta {
+    if (slot.meta === undefined) {
+      const stored = slot.ns.maps.meta.get(slot.prefix);
+      slot.meta = stored === undefined ? emptyMeta() : decodeMeta(stored);
+    }
+    return slot.meta;
+  }
+
+  #covered(slot: MetaSlot, key: Uint8Array, time: bigint): boolean {
+    if (!slot.ns.rangeTombstones) return false;
+    const meta = this.#meta(slot);
     if (meta.deletedAt !== undefined && time <= meta.deletedAt) return true;
     for (const r of meta.ranges) if (time <= r.time && inRange(key, r.start, r.end)) return true;
     return false;
   }
 
+  #count(slot: MetaSlot, delta: number): void {
+    if (!slot.ns.counted) return;
+    this.#meta(slot).count += delta;
+    slot.dirty = true;
+  }
+
   #put(slot: MetaSlot, items: readonly ItemInput[], time: bigint, ttlMs: number | undefined, now: number): void {
-    const { maps, prefix, meta } = slot;
-    const counted = maps.config.countItems === true;
+    const map = slot.ns.maps.items;
+    const peek = map.peek === undefined ? map.get.bind(map) : map.peek.bind(map);
     for (const item of items) {
       const t = item.writeTime ?? time;
-      const mapKey = itemMapKey(prefix, item.key);
-      const stored = maps.items.get(mapKey);
+      const mapKey = itemMapKey(slot.prefix, item.key);
+      const stored = peek(mapKey);
       let wasLive = false;
       if (stored !== undefined) {
         const existing = decodeEntry(stored);
         wasLive = !existing.tombstone;
         const expired = existing.expiresAt !== undefined && existing.expiresAt <= now;
         if (!expired && !incomingWins(t, item.value, existing.writeTime, existing.tombstone ? undefined : existing.value)) continue;
-      } else if (this.#covered(meta, item.key, t)) {
+      } else if (this.#covered(slot, item.key, t)) {
         continue;
       }
       const ttl = item.ttlMs ?? ttlMs;
-      maps.items.put(mapKey, encodeEntry(t, item.value, ttl === undefined ? undefined : now + ttl));
-      if (counted && !wasLive) {
-        meta.count++;
-        slot.dirty = true;
-      }
+      map.put(mapKey, encodeEntry(t, item.value, ttl === undefined ? undefined : now + ttl));
+      if (!wasLive) this.#count(slot, 1);
     }
   }
 
   #deleteKey(slot: MetaSlot, key: Uint8Array, time: bigint, now: number): void {
-    const { maps, prefix, meta } = slot;
-    const mapKey = itemMapKey(prefix, key);
-    const stored = maps.items.get(mapKey);
+    const map = slot.ns.maps.items;
+    const mapKey = itemMapKey(slot.prefix, key);
+    const stored = map.peek === undefined ? map.get(mapKey) : map.peek(mapKey);
     if (stored !== undefined) {
       const existing = decodeEntry(stored);
       const expired = existing.expiresAt !== undefined && existing.expiresAt <= now;
       if (!expired && !incomingWins(time, undefined, existing.writeTime, existing.tombstone ? undefined : existing.value)) return;
-      if (!existing.tombstone && maps.config.countItems === true) {
-        meta.count--;
-        slot.dirty = true;
-      }
-    } else if (this.#covered(meta, key, time)) {
+      if (!existing.tombstone) this.#count(slot, -1);
+    } else if (this.#covered(slot, key, time)) {
       return;
     }
-    maps.items.put(mapKey, encodeEntry(time, undefined, undefined));
+    map.put(mapKey, encodeEntry(time, undefined, undefined));
   }
 
   #deleteRange(slot: MetaSlot, start: Uint8Array | undefined, end: Uint8Array | undefined, time: bigint, now: number, whole: boolean): void {
-    const { maps, prefix, meta } = slot;
+    const { maps } = slot.ns;
+    const prefix = slot.prefix;
     const from = start === undefined ? prefix : itemMapKey(prefix, start);
     const to = end === undefined ? recordEnd(prefix) : itemMapKey(prefix, end);
     const doomed: Uint8Array[] = [];
+    let live = 0;
     for (const [mapKey, bytes] of maps.items.range(from, to, false)) {
       const entry = decodeEntry(bytes);
       const expired = entry.expiresAt !== undefined && entry.expiresAt <= now;
       if (expired || entry.writeTime <= time) {
         doomed.push(mapKey);
-        if (!entry.tombstone && maps.config.countItems === true) meta.count--;
+        if (!entry.tombstone) live++;
       }
     }
     for (const k of doomed) maps.items.remove(k);
+    if (!slot.ns.rangeTombstones) {
+      maps.meta.put(NAMESPACE_FLAGS_KEY, RANGE_TOMBSTONES);
+      slot.ns.rangeTombstones = true;
+    }
+    const meta = this.#meta(slot);
+    if (slot.ns.counted) meta.count -= live;
     if (whole) {
       if (meta.deletedAt === undefined || meta.deletedAt < time) meta.deletedAt = time;
       meta.ranges = meta.ranges.filter((r) => r.time > time);

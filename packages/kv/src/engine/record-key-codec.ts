@@ -1,5 +1,3 @@
-import { utf8, fromUtf8 } from "../util/bytes.js";
-
 /*
  * Record id and item key share one ordered key space: escape(id) 0x00 0x01 itemKey.
  * Escaping 0x00 as 0x00 0xFF keeps the encoding prefix-free and order-preserving, so the items
@@ -10,35 +8,41 @@ const SEP = 0x01;
 const ESC = 0xff;
 
 /** Key prefix shared by every item of a record. */
-export function recordPrefix(id: string): Uint8Array {
-  const raw = utf8(id);
-  let zeros = 0;
-  for (const b of raw) if (b === 0) zeros++;
-  const out = new Uint8Array(raw.length + zeros + 2);
-  let at = 0;
-  for (const b of raw) {
-    out[at++] = b;
-    if (b === 0) out[at++] = ESC;
+export function recordPrefix(id: string): Buffer {
+  const raw = Buffer.from(id, "utf8");
+  if (!raw.includes(0)) {
+    const out = Buffer.allocUnsafe(raw.length + 2);
+    raw.copy(out, 0);
+    out[raw.length] = 0;
+    out[raw.length + 1] = SEP;
+    return out;
   }
-  out[at++] = 0;
-  out[at] = SEP;
-  return out;
+  const bytes: number[] = [];
+  for (const b of raw) {
+    bytes.push(b);
+    if (b === 0) bytes.push(ESC);
+  }
+  bytes.push(0, SEP);
+  return Buffer.from(bytes);
 }
 
 /** The first key after every item of the record with this prefix. */
-export function recordEnd(prefix: Uint8Array): Uint8Array {
-  const end = Uint8Array.from(prefix);
+export function recordEnd(prefix: Uint8Array): Buffer {
+  const end = Buffer.from(prefix);
   end[end.length - 1] = SEP + 1;
   return end;
 }
 
 /** Full map key of one item. */
-export function itemMapKey(prefix: Uint8Array, key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(prefix.length + key.length);
+export function itemMapKey(prefix: Uint8Array, key: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(prefix.length + key.length);
   out.set(prefix, 0);
   out.set(key, prefix.length);
   return out;
 }
+
+/** Key of namespace-wide flags in the meta map; no record prefix can equal it. */
+export const NAMESPACE_FLAGS_KEY: Buffer = Buffer.from([0, 0]);
 
 /** Splits a map key into record id and the length of its prefix. */
 export function splitMapKey(mapKey: Uint8Array): { id: string; prefixLength: number } {
@@ -49,13 +53,12 @@ export function splitMapKey(mapKey: Uint8Array): { id: string; prefixLength: num
       raw.push(b);
       continue;
     }
-    const next = mapKey[i + 1];
-    if (next === ESC) {
+    if (mapKey[i + 1] === ESC) {
       raw.push(0);
       i++;
       continue;
     }
-    return { id: fromUtf8(Uint8Array.from(raw)), prefixLength: i + 2 };
+    return { id: Buffer.from(raw).toString("utf8"), prefixLength: i + 2 };
   }
   throw new Error("[kv] corrupt map key: no record separator");
 }

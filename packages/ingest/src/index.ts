@@ -1,0 +1,13 @@
+export type { DeadLetterSink, EventMapper, EventSource, EventTime, SourceBatch } from "./runtime/ingest-types.js";
+export { IngestJob, type IngestJobOptions } from "./runtime/ingest-job.js";
+export type { JobMetrics } from "./metrics/job-metrics.js";
+export { Coalescer } from "./coalesce/coalescer.js";
+export { MemoryDeadLetterSink, type DeadLetter } from "./sinks/memory-dead-letter-sink.js";
+export { FileDeadLetterSink } from "./sinks/file-dead-letter-sink.js";
+export { ArraySource } from "./sources/array-source.js";
+export { FileSource, type FileSourceOptions, type UnparsableLine } from "./sources/file-source.js";
+export { GeneratorSource, type GeneratorSourceOptions } from "./sources/generator-source.js";
+export type { MemberEvent, MemberTopic } from "./domain/member-events.js";
+export { MemberJourneyGenerator, type MemberJourneyOptions } from "./domain/member-journey-generator.js";
+export { mapMemberEvent, memberEventTime, BadEventError } from "./domain/member-journey-mapper.js";
+export { seededRandom, zipfSampler } from "./domain/random.js";

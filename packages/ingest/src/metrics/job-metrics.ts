@@ -1,0 +1,35 @@
+/** Counters of a running job; read them at any time, they only grow. */
+export interface JobMetrics {
+  eventsIn: number;
+  /** Mutations the mapper produced, before coalescing. */
+  mutationsMapped: number;
+  /** Mutations written after coalescing. */
+  mutationsWritten: number;
+  /** KV operations written. */
+  kvOperations: number;
+  deadLetters: number;
+  batchesWritten: number;
+  writeRetries: number;
+  /** Events behind the head of the source, where it knows. */
+  lag: number;
+  /** Milliseconds from reading an event to its write being durable (queryable): last and worst. */
+  freshnessLastMs: number;
+  freshnessMaxMs: number;
+  startedAt: number;
+}
+
+export function newMetrics(): JobMetrics {
+  return {
+    eventsIn: 0,
+    mutationsMapped: 0,
+    mutationsWritten: 0,
+    kvOperations: 0,
+    deadLetters: 0,
+    batchesWritten: 0,
+    writeRetries: 0,
+    lag: 0,
+    freshnessLastMs: 0,
+    freshnessMaxMs: 0,
+    startedAt: Date.now(),
+  };
+}

@@ -1,0 +1,27 @@
+import type { Mutation } from "@rdg/model";
+
+/** A batch from a source; `commit` acknowledges it (Kafka offsets, file position) once durable. */
+export interface SourceBatch<E> {
+  readonly events: readonly E[];
+  commit(): void | Promise<void>;
+  /** Events behind the head of the source after this batch, where the source knows. */
+  readonly lag?: number;
+}
+
+/** Where events come from: a Kafka topic, the in-process generator, a file. */
+export interface EventSource<E> {
+  readonly name: string;
+  batches(signal: AbortSignal): AsyncIterable<SourceBatch<E>>;
+  close?(): Promise<void>;
+}
+
+/** Turns one event into graph mutations; throws to send the event to the dead-letter sink. */
+export type EventMapper<E> = (event: E) => readonly Mutation[];
+
+/** Where bad events go, with the reason. */
+export interface DeadLetterSink<E> {
+  send(event: E, reason: string, error?: unknown): void | Promise<void>;
+}
+
+/** Gets the event time (ms) of an event, for coalescing windows and freshness. */
+export type EventTime<E> = (event: E) => number;
