@@ -21,7 +21,8 @@ import { queryWindow, readNeighbors } from "./read/neighbors-reader.js";
 import { resolveEdge } from "./read/resolve-edge.js";
 import { traverse } from "./traverse/traverse.js";
 import type { TraversalQuery, TraversalResult } from "./traverse/traversal-types.js";
-import { edgeDeleteOperations, sortOperations, upsertOperations } from "./write/mutations-to-operations.js";
+import { bucketIndexOperation, edgeDeleteOperations, sortOperations, upsertOperations, type IndexBucket } from "./write/mutations-to-operations.js";
+import { BoundedSet } from "./write/bounded-set.js";
 
 const DAY = 86_400_000;
 
@@ -33,6 +34,8 @@ export interface GraphStoreOptions {
   readonly defaultLookbackMs?: number;
   /** Up to this many bucket entries an edge count is exact (distinct edges). @default 10000 */
   readonly exactCountLimit?: number;
+  /** Bucket index entries remembered as written, so repeated edges skip that put. @default 200000 */
+  readonly bucketIndexCache?: number;
   /** Clock in milliseconds, for tests. @default Date.now */
   readonly now?: () => number;
 }
@@ -62,6 +65,7 @@ export class GraphStore {
   readonly #now: () => number;
   readonly #lookback: number;
   readonly #exactLimit: number;
+  readonly #indexedBuckets: BoundedSet;
 
   constructor(options: GraphStoreOptions) {
     this.#kv = options.kv;
@@ -69,19 +73,30 @@ export class GraphStore {
     this.#now = options.now ?? Date.now;
     this.#lookback = options.defaultLookbackMs ?? 100 * DAY;
     this.#exactLimit = options.exactCountLimit ?? 10_000;
+    this.#indexedBuckets = new BoundedSet(options.bucketIndexCache ?? 200_000);
   }
 
   get kv(): KvStore {
     return this.#kv;
   }
 
-  /** KV operations of a batch of mutations, sorted by record. Edge deletes read the edge's buckets. */
-  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<KvOperation[]> {
+  /**
+   * KV operations of a batch of mutations, sorted by record, and the bucket index entries they
+   * add. Edge deletes read the edge's buckets.
+   */
+  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: string[] }> {
     if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m);
     const ops: KvOperation[] = [];
+    const indexed = new Set<string>();
+    const indexBucket: IndexBucket = (type, direction, nodeId, bucket, bucketMs) => {
+      const key = `${type}\u0000${direction}\u0000${bucket}\u0000${nodeId}`;
+      if (indexed.has(key) || this.#indexedBuckets.has(key)) return;
+      indexed.add(key);
+      ops.push(bucketIndexOperation(type, direction, nodeId, bucket, bucketMs));
+    };
     for (const m of mutations) {
       if (m.op !== "deleteEdge") {
-        upsertOperations(this.schema, m, ops);
+        upsertOperations(this.schema, m, ops, indexBucket);
         continue;
       }
       const def = this.schema.edge(m.type);
@@ -92,13 +107,15 @@ export class GraphStore {
       };
       edgeDeleteOperations(m.type, ends, m.time, ops);
     }
-    return sortOperations(ops);
+    return { ops: sortOperations(ops), indexed: [...indexed] };
   }
 
-  /** Writes a batch of mutations in one KV batch; resolves when it is durable. */
+  /** Writes a batch of mutations in one KV batch; resolves with the KV operation count once durable. */
   async write(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<number> {
-    const ops = await this.plan(mutations, options);
+    const { ops, indexed } = await this.plan(mutations, options);
     await this.#kv.mutate(ops);
+    // Remember bucket index entries only once they are durable.
+    for (const key of indexed) this.#indexedBuckets.add(key);
     return ops.length;
   }
 

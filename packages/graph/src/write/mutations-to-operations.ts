@@ -22,7 +22,12 @@ import { EMPTY, encodeEdge, encodeValue } from "../codec/value-codec.js";
  * Pure mapping of upserts and node deletes to KV operations; no reads. Edge deletes need the
  * edge's buckets and are planned by `planEdgeDelete`.
  */
-export function upsertOperations(schema: Schema, m: UpsertNode | UpsertEdge | Extract<Mutation, { op: "deleteNode" }>, out: KvOperation[]): void {
+export function upsertOperations(
+  schema: Schema,
+  m: UpsertNode | UpsertEdge | Extract<Mutation, { op: "deleteNode" }>,
+  out: KvOperation[],
+  indexBucket?: IndexBucket,
+): void {
   if (m.op === "deleteNode") {
     out.push({ op: "deleteRecord", ns: nodeNamespace(m.type), id: m.id, writeTime: writeTimeOf(m.time) });
     return;
@@ -40,13 +45,21 @@ export function upsertOperations(schema: Schema, m: UpsertNode | UpsertEdge | Ex
   const bucket = bucketOf(m.time, def.bucketMs);
   const value = encodeEdge(m.time, m.props);
   const writeTime = writeTimeOf(m.time);
-  // The bucket index entry has a fixed write time per bucket: rewriting it is a no-op tie.
-  const bucketTime = writeTimeOf(bucket * def.bucketMs);
-  const bucketItem: ItemInput[] = [{ key: bucketKey(bucket), value: EMPTY }];
-  for (const [dir, self, other] of [["out", m.from, m.to], ["in", m.to, m.from]] as const) {
-    out.push({ op: "put", ns: adjacencyNamespace(m.type, dir), id: adjacencyRecordId(self, bucket), items: [{ key: idKey(other), value }], writeTime });
-    out.push({ op: "put", ns: bucketIndexNamespace(m.type, dir), id: self, items: bucketItem, writeTime: bucketTime });
-  }
+  out.push({ op: "put", ns: adjacencyNamespace(m.type, "out"), id: adjacencyRecordId(m.from, bucket), items: [{ key: idKey(m.to), value }], writeTime });
+  out.push({ op: "put", ns: adjacencyNamespace(m.type, "in"), id: adjacencyRecordId(m.to, bucket), items: [{ key: idKey(m.from), value }], writeTime });
+  indexBucket?.(m.type, "out", m.from, bucket, def.bucketMs);
+  indexBucket?.(m.type, "in", m.to, bucket, def.bucketMs);
+}
+
+/** Called for each (edge type, direction, node, bucket) an upsert touches. */
+export type IndexBucket = (type: string, direction: Direction, nodeId: string, bucket: number, bucketMs: number) => void;
+
+/**
+ * Bucket index puts. The entry has a fixed write time per bucket, so writing it again is a
+ * no-op tie; the caller still skips the ones it wrote recently.
+ */
+export function bucketIndexOperation(type: string, direction: Direction, nodeId: string, bucket: number, bucketMs: number): KvOperation {
+  return { op: "put", ns: bucketIndexNamespace(type, direction), id: nodeId, items: [{ key: bucketKey(bucket), value: EMPTY }], writeTime: writeTimeOf(bucket * bucketMs) };
 }
 
 /** Deletes of one edge from each end's buckets up to the delete's own bucket. */
@@ -65,12 +78,21 @@ export function edgeDeleteOperations(
   }
 }
 
-const byRecord = (a: KvOperation, b: KvOperation): number => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byId = (a: KvOperation, b: KvOperation): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * Sorts a batch by namespace and record. Last-write-wins makes the order of a batch irrelevant
- * to the result, and ordered stores write key-ordered batches several times faster.
+ * Groups a batch by namespace and sorts each group by record. Last-write-wins makes the order
+ * of a batch irrelevant to the result, and ordered stores write key-ordered batches faster.
  */
 export function sortOperations(ops: KvOperation[]): KvOperation[] {
-  return ops.sort(byRecord);
+  if (process.env.RDG_NO_SORT === "1") return ops;
+  const groups = new Map<string, KvOperation[]>();
+  for (const op of ops) {
+    const group = groups.get(op.ns);
+    if (group === undefined) groups.set(op.ns, [op]);
+    else group.push(op);
+  }
+  const out: KvOperation[] = [];
+  for (const ns of [...groups.keys()].sort()) for (const op of groups.get(ns)!.sort(byId)) out.push(op);
+  return out;
 }

@@ -23,17 +23,22 @@ export const KV_LIMITS: Readonly<{
 
 const NS_PATTERN = /^[A-Za-z0-9_.:-]{1,120}$/;
 
+const knownGood = new Set<string>();
+
 export function checkNamespace(ns: unknown): asserts ns is string {
+  if (typeof ns === "string" && knownGood.has(ns)) return;
   if (typeof ns !== "string" || !NS_PATTERN.test(ns)) {
     throw new InvalidArgumentError("namespace", `${JSON.stringify(ns)} must be 1-120 characters of A-Z a-z 0-9 _ . : -`);
   }
+  if (knownGood.size < 10_000) knownGood.add(ns);
 }
 
 export function checkId(id: unknown): asserts id is string {
   if (typeof id !== "string" || id.length === 0) {
     throw new InvalidArgumentError("record id", `${JSON.stringify(id)} must be a non-empty string`);
   }
-  if (Buffer.byteLength(id) > KV_LIMITS.maxIdBytes) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short ids need no byte count.
+  if (id.length * 3 > KV_LIMITS.maxIdBytes && Buffer.byteLength(id) > KV_LIMITS.maxIdBytes) {
     throw new InvalidArgumentError("record id", `${Buffer.byteLength(id)} bytes exceeds ${KV_LIMITS.maxIdBytes}`);
   }
 }

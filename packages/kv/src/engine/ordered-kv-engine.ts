@@ -71,13 +71,17 @@ export class OrderedKvEngine {
   /** Applies a validated batch. Call inside one write transaction of the backend. */
   applyBatch(batch: readonly KvOperation[]): void {
     const now = Date.now();
-    const slots = new Map<string, MetaSlot>();
+    let slot: MetaSlot | undefined;
+    let slotNs = "";
+    let slotId = "";
     for (const op of batch) {
-      const slotKey = `${op.ns}\u0000${op.id}`;
-      let slot = slots.get(slotKey);
-      if (slot === undefined) {
+      // Record meta is written back when the batch moves to another record, so a record met
+      // again later in the batch reads its own updated meta inside the same transaction.
+      if (slot === undefined || op.id !== slotId || op.ns !== slotNs) {
+        if (slot !== undefined) this.#saveMeta(slot);
         slot = { meta: undefined, dirty: false, ns: this.#state(op.ns), prefix: recordPrefix(op.id) };
-        slots.set(slotKey, slot);
+        slotNs = op.ns;
+        slotId = op.id;
       }
       const time = op.writeTime ?? nowMicros();
       if (op.op === "put") this.#put(slot, op.items, time, op.ttlMs ?? slot.ns.maps.config.ttlMs, now);
@@ -85,11 +89,13 @@ export class OrderedKvEngine {
       else if (op.keys !== undefined) for (const key of op.keys) this.#deleteKey(slot, key, time, now);
       else this.#deleteRange(slot, op.range?.start, op.range?.end, time, now, false);
     }
-    for (const slot of slots.values()) {
-      if (!slot.dirty || slot.meta === undefined) continue;
-      if (isEmptyMeta(slot.meta)) slot.ns.maps.meta.remove(slot.prefix);
-      else slot.ns.maps.meta.put(slot.prefix, encodeMeta(slot.meta));
-    }
+    if (slot !== undefined) this.#saveMeta(slot);
+  }
+
+  #saveMeta(slot: MetaSlot): void {
+    if (!slot.dirty || slot.meta === undefined) return;
+    if (isEmptyMeta(slot.meta)) slot.ns.maps.meta.remove(slot.prefix);
+    else slot.ns.maps.meta.put(slot.prefix, encodeMeta(slot.meta));
   }
 
   #meta(slot: MetaSlot): RecordMeta {

@@ -16,6 +16,9 @@ export function mergeMutations(a: Mutation, b: Mutation): Mutation {
     return b.time >= a.time ? b : a;
   }
   const newer = b.time >= a.time ? b : a;
+  const older = newer === b ? a : b;
+  // The common case (heartbeats): the newer update names every property the older one did.
+  if (older.propTimes === undefined && newer.propTimes === undefined && coversProps(newer, older)) return newer;
   const props: Record<string, PropertyValue> = {};
   const propTimes: Record<string, number> = {};
   for (const p of new Set([...Object.keys(a.props ?? {}), ...Object.keys(b.props ?? {})])) {
@@ -27,4 +30,11 @@ export function mergeMutations(a: Mutation, b: Mutation): Mutation {
   }
   const time = Math.max(a.time, b.time);
   return Object.keys(propTimes).length > 0 ? { ...newer, time, props, propTimes } : { ...newer, time, props, propTimes: undefined };
+}
+
+function coversProps(newer: Upsert, older: Upsert): boolean {
+  if (older.props === undefined) return true;
+  if (newer.props === undefined) return false;
+  for (const p in older.props) if (!Object.hasOwn(newer.props, p)) return false;
+  return true;
 }
