@@ -17,6 +17,7 @@ import {
   memberEventTime,
   type EventSource,
   type MemberEvent,
+  type UnparsableLine,
 } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rdg-ingest-"));
@@ -175,10 +176,10 @@ describe("FileSource", () => {
     writeFileSync(path, `${lines.join("\n")}\n`);
     const { graph } = setup();
     const dlqPath = join(dir, "dlq.jsonl");
-    const run = () => new IngestJob({
+    const run = () => new IngestJob<MemberEvent | UnparsableLine>({
       name: "file", source: new FileSource<MemberEvent>({ path, batchSize: 2, checkpointPath }),
-      map: (e) => { if ("unparsable" in e) throw new Error(`line ${e.line} is not JSON`); return mapMemberEvent(e); },
-      graph, deadLetters: new FileDeadLetterSink(dlqPath), eventTime: (e) => ("time" in e ? e.time : 0),
+      map: (e: MemberEvent | UnparsableLine) => { if ("unparsable" in e) throw new Error(`line ${e.line} is not JSON`); return mapMemberEvent(e); },
+      graph, deadLetters: new FileDeadLetterSink(dlqPath), eventTime: (e: MemberEvent | UnparsableLine) => ("time" in e ? e.time : 0),
     }).run();
     const first = await run();
     expect(first.eventsIn).toBe(3);

@@ -1,0 +1,55 @@
+import type { GraphStore } from "@rdg/graph";
+import { GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type JobMetrics, type MemberJourneyOptions } from "@rdg/ingest";
+import { ProgressLine, describeMetrics, fmt } from "../progress.js";
+
+/** Options shared by `demo` and `ingest --source generator`. */
+export interface GeneratorJobOptions {
+  readonly events?: number;
+  readonly durationMs?: number;
+  readonly generator?: MemberJourneyOptions;
+  readonly batchSize?: number;
+  readonly coalesceWindowMs?: number;
+}
+
+/** Writes the catalogue, then runs the generator job with a progress line. */
+export async function runGeneratorJob(graph: GraphStore, o: GeneratorJobOptions): Promise<{ metrics: JobMetrics; seconds: number; catalog: number; generator: MemberJourneyGenerator }> {
+  const generator = new MemberJourneyGenerator(o.generator);
+  const progress = new ProgressLine();
+  let catalog = 0;
+  let batch = [];
+  for (const m of generator.catalog()) {
+    batch.push(m);
+    if (batch.length === 20_000) {
+      catalog += batch.length;
+      await graph.write(batch);
+      batch = [];
+      progress.update(`catalogue: ${fmt(catalog)} nodes and edges`);
+    }
+  }
+  catalog += batch.length;
+  await graph.write(batch);
+  progress.done(`catalogue: ${fmt(catalog)} titles, games, live events and accounts written`);
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once("SIGINT", stop);
+  const started = performance.now();
+  const job = new IngestJob({
+    name: "member-journeys",
+    source: new GeneratorSource(generator, { maxEvents: o.events, durationMs: o.durationMs }),
+    map: mapMemberEvent,
+    graph,
+    deadLetters: new MemoryDeadLetterSink(),
+    eventTime: memberEventTime,
+    batchSize: o.batchSize,
+    coalesceWindowMs: o.coalesceWindowMs,
+    onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
+  });
+  try {
+    const metrics = await job.run(controller.signal);
+    const seconds = (performance.now() - started) / 1000;
+    progress.done(`ingested: ${describeMetrics(metrics, seconds)}`);
+    return { metrics, seconds, catalog, generator };
+  } finally {
+    process.off("SIGINT", stop);
+  }
+}
