@@ -1,4 +1,4 @@
-import type { OrderedBytesMap } from "@rdg/kv";
+import type { MapEntry, OrderedBytesMap } from "@rdg/kv";
 import type { Database } from "lmdb";
 
 /**
@@ -29,12 +29,12 @@ export class LmdbBytesMap implements OrderedBytesMap {
     this.#db.removeSync(asBuffer(key));
   }
 
-  *range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Generator<readonly [Uint8Array, Uint8Array]> {
+  range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Iterable<MapEntry> {
     // lmdb-js walks a reverse range from `start` down to `end`; flip the bounds' inclusiveness.
     const options = reverse
       ? { start: end === undefined ? undefined : asBuffer(end), end: asBuffer(start), reverse: true, exclusiveStart: true, inclusiveEnd: true }
       : { start: asBuffer(start), end: end === undefined ? undefined : asBuffer(end) };
-    for (const { key, value } of this.#db.getRange(options)) yield [key, value];
+    return this.#db.getRange(options);
   }
 }
 

@@ -21,6 +21,6 @@ export { MemoryKvStore, type MemoryKvStoreOptions } from "./memory/memory-kv-sto
 export { NamespaceRouter, type NamespaceRoute, type NamespaceRouterOptions } from "./router/namespace-router.js";
 export { EngineKvStore } from "./engine/engine-kv-store.js";
 export { OrderedKvEngine, type NamespaceMaps } from "./engine/ordered-kv-engine.js";
-export type { OrderedBytesMap } from "./engine/ordered-bytes-map.js";
+export type { MapEntry, OrderedBytesMap } from "./engine/ordered-bytes-map.js";
 export { compareBytes, concatBytes, prefixEnd, prefixRange, utf8, fromUtf8, bytesEqual } from "./util/bytes.js";
 export { nowMicros, millisToMicros } from "./util/time.js";

@@ -34,5 +34,7 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   const hasExpiry = (flags & EXPIRES) !== 0;
   const expiresAt = hasExpiry ? buf.readDoubleBE(9) : undefined;
   const tombstone = (flags & TOMBSTONE) !== 0;
-  return { tombstone, writeTime, expiresAt, value: tombstone ? EMPTY : buf.subarray(hasExpiry ? 17 : 9) };
+  const header = hasExpiry ? 17 : 9;
+  // A plain view: Buffer#subarray costs several times more (species lookup, FastBuffer).
+  return { tombstone, writeTime, expiresAt, value: tombstone ? EMPTY : new Uint8Array(buf.buffer, buf.byteOffset + header, buf.length - header) };
 }

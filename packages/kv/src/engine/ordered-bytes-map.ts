@@ -4,6 +4,12 @@
  * contract on it (the in-memory store and LMDB both do). Writes happen inside whatever
  * transaction the backend has open when the engine runs.
  */
+/** One entry of a range; lmdb-js yields this shape itself, so no per-entry wrapping is needed. */
+export interface MapEntry {
+  readonly key: Uint8Array;
+  readonly value: Uint8Array;
+}
+
 export interface OrderedBytesMap {
   get(key: Uint8Array): Uint8Array | undefined;
   /**
@@ -14,5 +20,5 @@ export interface OrderedBytesMap {
   put(key: Uint8Array, value: Uint8Array): void;
   remove(key: Uint8Array): void;
   /** Entries with `start <= key < end`, ascending, or descending when `reverse`. */
-  range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Iterable<readonly [Uint8Array, Uint8Array]>;
+  range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Iterable<MapEntry>;
 }

@@ -38,6 +38,7 @@ const isLive = (entry: Entry, now: number): boolean =>
   !entry.tombstone && (entry.expiresAt === undefined || entry.expiresAt > now);
 
 const RANGE_TOMBSTONES = Uint8Array.of(1);
+const ZERO = Uint8Array.of(0);
 
 /**
  * The whole KV contract over sorted byte maps, synchronously: last write wins with tombstones,
@@ -164,7 +165,7 @@ export class OrderedKvEngine {
     const to = end === undefined ? recordEnd(prefix) : itemMapKey(prefix, end);
     const doomed: Uint8Array[] = [];
     let live = 0;
-    for (const [mapKey, bytes] of maps.items.range(from, to, false)) {
+    for (const { key: mapKey, value: bytes } of maps.items.range(from, to, false)) {
       const entry = decodeEntry(bytes);
       const expired = entry.expiresAt !== undefined && entry.expiresAt <= now;
       if (expired || entry.writeTime <= time) {
@@ -189,7 +190,7 @@ export class OrderedKvEngine {
   }
 
   getItems(ns: string, id: string, query: GetQuery | undefined): Page {
-    const maps = this.#resolve(ns);
+    const maps = this.#state(ns).maps;
     const prefix = recordPrefix(id);
     const now = Date.now();
     if (query !== undefined && "keys" in query) return { items: this.#getKeys(maps, prefix, query.keys, now) };
@@ -198,7 +199,7 @@ export class OrderedKvEngine {
 
   #getKeys(maps: NamespaceMaps, prefix: Uint8Array, keys: readonly Uint8Array[], now: number): Item[] {
     const items: Item[] = [];
-    const sorted = [...keys].sort(compareBytes);
+    const sorted = keys.length === 1 ? keys : [...keys].sort(compareBytes);
     let previous: Uint8Array | undefined;
     for (const key of sorted) {
       if (previous !== undefined && compareBytes(previous, key) === 0) continue;
@@ -222,30 +223,28 @@ export class OrderedKvEngine {
     const reverse = query.reverse === true;
     const limit = query.limit ?? KV_LIMITS.defaultPageLimit;
     const pageBytes = query.pageBytes ?? KV_LIMITS.defaultPageBytes;
-    const fingerprint = queryFingerprint(ns, id, query.range, reverse);
     let from = query.range?.start === undefined ? prefix : itemMapKey(prefix, query.range.start);
     let to = query.range?.end === undefined ? recordEnd(prefix) : itemMapKey(prefix, query.range.end);
     if (query.pageToken !== undefined) {
-      const last = itemMapKey(prefix, decodePageToken(query.pageToken, fingerprint));
+      const last = itemMapKey(prefix, decodePageToken(query.pageToken, queryFingerprint(ns, id, query.range, reverse)));
       if (reverse) to = last;
-      else from = Uint8Array.from([...last, 0]);
+      else from = itemMapKey(last, ZERO);
     }
     const items: Item[] = [];
+    const skip = prefix.length;
     let bytes = 0;
-    let next: string | undefined;
-    for (const [mapKey, stored] of maps.items.range(from, to, reverse)) {
+    for (const { key: mapKey, value: stored } of maps.items.range(from, to, reverse)) {
       const entry = decodeEntry(stored);
       if (!isLive(entry, now)) continue;
-      const key = mapKey.slice(prefix.length);
-      const size = key.length + entry.value.length;
+      const size = mapKey.length - skip + entry.value.length;
       if (items.length >= limit || (items.length > 0 && bytes + size > pageBytes)) {
-        next = encodePageToken(fingerprint, items[items.length - 1]!.key);
-        break;
+        // Only now is a token needed: the fingerprint costs a hash of the query.
+        return { items, next: encodePageToken(queryFingerprint(ns, id, query.range, reverse), items[items.length - 1]!.key) };
       }
-      items.push(toItem(key, entry));
+      items.push(toItem(new Uint8Array(mapKey.buffer, mapKey.byteOffset + skip, mapKey.length - skip), entry));
       bytes += size;
     }
-    return next === undefined ? { items } : { items, next };
+    return { items };
   }
 
   countItems(ns: string, id: string): number {
@@ -257,7 +256,7 @@ export class OrderedKvEngine {
     }
     const now = Date.now();
     let n = 0;
-    for (const [, stored] of maps.items.range(prefix, recordEnd(prefix), false)) if (isLive(decodeEntry(stored), now)) n++;
+    for (const { value } of maps.items.range(prefix, recordEnd(prefix), false)) if (isLive(decodeEntry(value), now)) n++;
     return n;
   }
 
@@ -266,7 +265,7 @@ export class OrderedKvEngine {
     const maps = this.#resolve(ns);
     const now = Date.now();
     let current: { id: string; items: Item[] } | undefined;
-    for (const [mapKey, stored] of maps.items.range(new Uint8Array(0), undefined, false)) {
+    for (const { key: mapKey, value: stored } of maps.items.range(new Uint8Array(0), undefined, false)) {
       const { id, prefixLength } = splitMapKey(mapKey);
       if (current !== undefined && current.id !== id) {
         if (current.items.length > 0) yield current;

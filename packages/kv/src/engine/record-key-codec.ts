@@ -9,14 +9,13 @@ const ESC = 0xff;
 
 /** Key prefix shared by every item of a record. */
 export function recordPrefix(id: string): Buffer {
-  const raw = Buffer.from(id, "utf8");
-  if (!raw.includes(0)) {
-    const out = Buffer.allocUnsafe(raw.length + 2);
-    raw.copy(out, 0);
-    out[raw.length] = 0;
-    out[raw.length + 1] = SEP;
-    return out;
-  }
+  const length = Buffer.byteLength(id, "utf8");
+  const out = Buffer.allocUnsafe(length + 2);
+  out.write(id, 0, "utf8");
+  out[length] = 0;
+  out[length + 1] = SEP;
+  if (out.indexOf(0) === length) return out;
+  const raw = out.subarray(0, length);
   const bytes: number[] = [];
   for (const b of raw) {
     bytes.push(b);

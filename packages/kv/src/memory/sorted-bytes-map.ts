@@ -1,4 +1,4 @@
-import type { OrderedBytesMap } from "../engine/ordered-bytes-map.js";
+import type { MapEntry, OrderedBytesMap } from "../engine/ordered-bytes-map.js";
 
 // Latin-1 strings compare code unit by code unit, which is unsigned byte order.
 const toKey = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
@@ -10,7 +10,8 @@ export class SortedBytesMap implements OrderedBytesMap {
   #keys: string[] = [];
 
   get(key: Uint8Array): Uint8Array | undefined {
-    return this.#values.get(toKey(key));
+    const v = this.#values.get(toKey(key));
+    return v === undefined ? undefined : Uint8Array.from(v);
   }
 
   put(key: Uint8Array, value: Uint8Array): void {
@@ -25,7 +26,7 @@ export class SortedBytesMap implements OrderedBytesMap {
     this.#keys.splice(this.#lowerBound(k), 1);
   }
 
-  *range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Generator<readonly [Uint8Array, Uint8Array]> {
+  *range(start: Uint8Array, end: Uint8Array | undefined, reverse: boolean): Generator<MapEntry> {
     const lo = this.#lowerBound(toKey(start));
     const hi = end === undefined ? this.#keys.length : this.#lowerBound(toKey(end));
     // Snapshot the slice so writes during iteration neither skip nor repeat entries.
@@ -33,7 +34,7 @@ export class SortedBytesMap implements OrderedBytesMap {
     if (reverse) slice.reverse();
     for (const k of slice) {
       const v = this.#values.get(k);
-      if (v !== undefined) yield [fromKey(k), v];
+      if (v !== undefined) yield { key: fromKey(k), value: Uint8Array.from(v) };
     }
   }
 

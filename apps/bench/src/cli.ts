@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { describeMachine } from "./report/machine.js";
+import { toMarkdown, writeResult } from "./report/write-result.js";
+import { embeddedE2eScenario } from "./scenarios/embedded-e2e-scenario.js";
+import { graphWritesScenario } from "./scenarios/graph-writes-scenario.js";
+import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
+import type { Scenario } from "./scenarios/scenario.js";
+
+const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string }> = {
+  "kv-lmdb": { run: kvLmdbScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-lmdb vs raw lmdb-js" },
+  "graph-writes": { run: graphWritesScenario, seconds: 30, about: "prepared graph mutations through GraphStore on LMDB vs raw random puts" },
+  "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
+};
+
+const positive = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`must be a positive number of seconds, got "${v}"`);
+  return n;
+};
+
+const program = new Command("rdg-bench")
+  .description(`Benchmarks that print figures and write JSON and Markdown under bench/results/.\nScenarios:\n${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(14)} ${v.about} (${v.seconds} s)`).join("\n")}`)
+  .argument("[scenarios...]", "scenarios to run, or all", ["all"])
+  .option("--seconds <s>", "measured seconds per scenario (default: each scenario's own)", positive)
+  .option("--no-sync", "skip fsync at commit on both sides")
+  .option("--out <dir>", "where results go", "bench/results")
+  .showHelpAfterError()
+  .action(async (names: string[], o: { seconds?: number; sync: boolean; out: string }) => {
+    const chosen = names.includes("all") ? Object.keys(SCENARIOS) : names;
+    for (const name of chosen) if (SCENARIOS[name] === undefined) throw new Error(`unknown scenario "${name}"; choose from ${Object.keys(SCENARIOS).join(", ")} or all`);
+    for (const name of chosen) {
+      const scenario = SCENARIOS[name]!;
+      const dataDir = mkdtempSync(join(tmpdir(), `rdg-bench-${name}-`));
+      const startedAt = new Date().toISOString();
+      const machine = describeMachine();
+      const t0 = performance.now();
+      let last = 0;
+      try {
+        const result = await scenario.run({
+          seconds: o.seconds ?? scenario.seconds,
+          sync: o.sync,
+          dataDir,
+          progress: (text) => {
+            const now = performance.now();
+            if (now - last < 1000) return;
+            last = now;
+            process.stderr.write(`[${((now - t0) / 1000).toFixed(0)}s] ${text}\n`);
+          },
+        });
+        const full = { ...result, startedAt, machine, durationSec: (performance.now() - t0) / 1000 };
+        const path = writeResult(resolve(o.out), full);
+        console.log(`\n${toMarkdown(full)}\nwritten: ${path}`);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`rdg-bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
