@@ -1,7 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// Fault tests stop and start the real servers, so they run alone, after everything else
+// (vitest.faults.config.ts), never beside tests that use the same servers.
 const project = (name: string, root: string, timeout = 20_000) => ({
-  test: { name, root, include: ["test/**/*.test.ts"], testTimeout: timeout, hookTimeout: 120_000 },
+  test: { name, root, include: ["test/**/*.test.ts"], exclude: ["test/**/*.fault.test.ts"], testTimeout: timeout, hookTimeout: 120_000 },
 });
 
 export default defineConfig({
@@ -10,6 +12,8 @@ export default defineConfig({
       project("@rdg/model", "packages/model"),
       project("@rdg/kv", "packages/kv"),
       project("@rdg/kv-lmdb", "packages/kv-lmdb"),
+      project("@rdg/kv-redis", "packages/kv-redis", 60_000),
+      project("@rdg/kv-cassandra", "packages/kv-cassandra", 120_000),
       project("@rdg/graph", "packages/graph"),
       project("@rdg/ingest", "packages/ingest"),
       project("@rdg/cli", "apps/rdg", 120_000),

@@ -24,3 +24,7 @@ export { OrderedKvEngine, type NamespaceMaps } from "./engine/ordered-kv-engine.
 export type { MapEntry, OrderedBytesMap } from "./engine/ordered-bytes-map.js";
 export { compareBytes, concatBytes, prefixEnd, prefixRange, utf8, fromUtf8, bytesEqual } from "./util/bytes.js";
 export { nowMicros, millisToMicros } from "./util/time.js";
+// For store adapters: the shared checks, page tokens and the one last-write-wins rule.
+export { checkId, checkItems, checkKey, checkNamespace, checkOperation, checkQuery, checkTtl, checkWriteTime } from "./contract/validate-arguments.js";
+export { decodePageToken, encodePageToken, queryFingerprint } from "./contract/page-token.js";
+export { incomingWins } from "./engine/last-write-wins.js";

@@ -240,12 +240,14 @@ export function kvConformanceSuite(api: SuiteApi, options: ConformanceOptions): 
         }
       }, );
 
-      test("a put after expiry writes again even with an older write time", async (store) => {
+      test("an expired item acts as a tombstone at its write time", async (store) => {
         const id = rid("ttl-again");
         await store.putItems(ns.plain, id, [item("k", "first", { ttlMs })], { writeTime: 1000n });
         await sleep(ttlWait);
-        await store.putItems(ns.plain, id, [item("k", "second")], { writeTime: 900n });
-        assert.deepEqual(show((await store.getItems(ns.plain, id)).items), ["k=second"]);
+        await store.putItems(ns.plain, id, [item("k", "older")], { writeTime: 900n });
+        assert.deepEqual((await store.getItems(ns.plain, id)).items, [], "an older write does not resurrect an expired item");
+        await store.putItems(ns.plain, id, [item("k", "newer")], { writeTime: 1100n });
+        assert.deepEqual(show((await store.getItems(ns.plain, id)).items), ["k=newer"]);
       });
     });
 

@@ -132,8 +132,9 @@ export class OrderedKvEngine {
       if (stored !== undefined) {
         const existing = decodeEntry(stored);
         wasLive = !existing.tombstone;
-        const expired = existing.expiresAt !== undefined && existing.expiresAt <= now;
-        if (!expired && !incomingWins(t, item.value, existing.writeTime, existing.tombstone ? undefined : existing.value)) continue;
+        // An expired item is a tombstone at its write time (Cassandra's rule): it still beats older writes.
+        const dead = existing.tombstone || (existing.expiresAt !== undefined && existing.expiresAt <= now);
+        if (!incomingWins(t, item.value, existing.writeTime, dead ? undefined : existing.value)) continue;
       } else if (this.#covered(slot, item.key, t)) {
         continue;
       }
@@ -149,8 +150,8 @@ export class OrderedKvEngine {
     const stored = map.peek === undefined ? map.get(mapKey) : map.peek(mapKey);
     if (stored !== undefined) {
       const existing = decodeEntry(stored);
-      const expired = existing.expiresAt !== undefined && existing.expiresAt <= now;
-      if (!expired && !incomingWins(time, undefined, existing.writeTime, existing.tombstone ? undefined : existing.value)) return;
+      const dead = existing.tombstone || (existing.expiresAt !== undefined && existing.expiresAt <= now);
+      if (!incomingWins(time, undefined, existing.writeTime, dead ? undefined : existing.value)) return;
       if (!existing.tombstone) this.#count(slot, -1);
     } else if (this.#covered(slot, key, time)) {
       return;
@@ -167,8 +168,7 @@ export class OrderedKvEngine {
     let live = 0;
     for (const { key: mapKey, value: bytes } of maps.items.range(from, to, false)) {
       const entry = decodeEntry(bytes);
-      const expired = entry.expiresAt !== undefined && entry.expiresAt <= now;
-      if (expired || entry.writeTime <= time) {
+      if (entry.writeTime <= time) {
         doomed.push(mapKey);
         if (!entry.tombstone) live++;
       }
