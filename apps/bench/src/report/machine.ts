@@ -1,15 +1,24 @@
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
-import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const require = createRequire(import.meta.url);
-
+/** Version of an installed package, read from its package.json next to its entry point. */
 function version(pkg: string): string {
   try {
-    return (require(`${pkg}/package.json`) as { version: string }).version;
+    let dir = dirname(fileURLToPath(import.meta.resolve(pkg)));
+    for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+      try {
+        const json = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+        if (json.name === pkg) return json.version ?? "unknown";
+      } catch {
+        // keep walking up
+      }
+    }
   } catch {
-    return "unknown";
+    // not installed
   }
+  return "unknown";
 }
 
 /** What the run ran on: cores, memory, Node, store versions, load at the start. */

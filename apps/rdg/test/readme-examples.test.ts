@@ -1,0 +1,34 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..", "..");
+const PACKAGES = ["model", "kv", "kv-lmdb", "graph", "ingest"];
+
+/** The first ```js block of a README, with the `// value` comments it promises. */
+function example(pkg: string): { code: string; promised: string[] } {
+  const text = readFileSync(join(root, "packages", pkg, "README.md"), "utf8");
+  const code = /```js\n([\s\S]*?)```/.exec(text)?.[1];
+  if (code === undefined) throw new Error(`packages/${pkg}/README.md has no js example`);
+  const promised = [...code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]!);
+  return { code, promised };
+}
+
+describe("README examples run as written", () => {
+  for (const pkg of PACKAGES) {
+    it(`packages/${pkg}/README.md`, () => {
+      const { code, promised } = example(pkg);
+      // Inside the package folder, so its own dependencies resolve as a user's would.
+      const file = join(root, "packages", pkg, `.readme-example-${process.pid}.mjs`);
+      writeFileSync(file, code);
+      try {
+        const out = execFileSync(process.execPath, [file], { encoding: "utf8", timeout: 60_000 }).trim().split("\n");
+        expect(out.length).toBeGreaterThanOrEqual(promised.length);
+        promised.forEach((want, i) => expect(out[i]!.replace(/\s+/g, " ")).toBe(want.replace(/\s+/g, " ")));
+      } finally {
+        rmSync(file, { force: true });
+      }
+    });
+  }
+});
