@@ -22,7 +22,7 @@ import { resolveEdge } from "./read/resolve-edge.js";
 import { traverse } from "./traverse/traverse.js";
 import type { TraversalQuery, TraversalResult } from "./traverse/traversal-types.js";
 import { bucketIndexOperation, edgeDeleteOperations, sortOperations, upsertOperations, type IndexBucket } from "./write/mutations-to-operations.js";
-import { BoundedSet } from "./write/bounded-set.js";
+import { BucketIndexCache } from "./write/bucket-index-cache.js";
 
 const DAY = 86_400_000;
 
@@ -36,6 +36,8 @@ export interface GraphStoreOptions {
   readonly exactCountLimit?: number;
   /** Bucket index entries remembered as written, so repeated edges skip that put. @default 200000 */
   readonly bucketIndexCache?: number;
+  /** Sort each KV batch by namespace and record before writing. @default false */
+  readonly sortBatches?: boolean;
   /** Clock in milliseconds, for tests. @default Date.now */
   readonly now?: () => number;
 }
@@ -65,7 +67,8 @@ export class GraphStore {
   readonly #now: () => number;
   readonly #lookback: number;
   readonly #exactLimit: number;
-  readonly #indexedBuckets: BoundedSet;
+  readonly #indexedBuckets: BucketIndexCache;
+  readonly #sort: boolean;
 
   constructor(options: GraphStoreOptions) {
     this.#kv = options.kv;
@@ -73,7 +76,8 @@ export class GraphStore {
     this.#now = options.now ?? Date.now;
     this.#lookback = options.defaultLookbackMs ?? 100 * DAY;
     this.#exactLimit = options.exactCountLimit ?? 10_000;
-    this.#indexedBuckets = new BoundedSet(options.bucketIndexCache ?? 200_000);
+    this.#indexedBuckets = new BucketIndexCache(options.bucketIndexCache ?? 200_000);
+    this.#sort = options.sortBatches ?? false;
   }
 
   get kv(): KvStore {
@@ -84,14 +88,13 @@ export class GraphStore {
    * KV operations of a batch of mutations, sorted by record, and the bucket index entries they
    * add. Edge deletes read the edge's buckets.
    */
-  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: string[] }> {
+  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: BucketIndexCache }> {
     if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m);
     const ops: KvOperation[] = [];
-    const indexed = new Set<string>();
+    const indexed = new BucketIndexCache(Number.MAX_SAFE_INTEGER);
     const indexBucket: IndexBucket = (type, direction, nodeId, bucket, bucketMs) => {
-      const key = `${type}\u0000${direction}\u0000${bucket}\u0000${nodeId}`;
-      if (indexed.has(key) || this.#indexedBuckets.has(key)) return;
-      indexed.add(key);
+      if (indexed.has(type, direction, bucket, nodeId) || this.#indexedBuckets.has(type, direction, bucket, nodeId)) return;
+      indexed.add(type, direction, bucket, nodeId);
       ops.push(bucketIndexOperation(type, direction, nodeId, bucket, bucketMs));
     };
     for (const m of mutations) {
@@ -107,7 +110,7 @@ export class GraphStore {
       };
       edgeDeleteOperations(m.type, ends, m.time, ops);
     }
-    return { ops: sortOperations(ops), indexed: [...indexed] };
+    return { ops: this.#sort ? sortOperations(ops) : ops, indexed };
   }
 
   /** Writes a batch of mutations in one KV batch; resolves with the KV operation count once durable. */
@@ -115,7 +118,7 @@ export class GraphStore {
     const { ops, indexed } = await this.plan(mutations, options);
     await this.#kv.mutate(ops);
     // Remember bucket index entries only once they are durable.
-    for (const key of indexed) this.#indexedBuckets.add(key);
+    this.#indexedBuckets.addAll(indexed);
     return ops.length;
   }
 

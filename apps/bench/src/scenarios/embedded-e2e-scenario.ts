@@ -44,7 +44,7 @@ export const embeddedE2eScenario: Scenario = async (s) => {
   const ratio = mutations / ceiling;
   return {
     scenario: "embedded-e2e",
-    settings: { seconds: s.seconds, sync: s.sync, generator: generator.options, coalesceWindowMs: 60_000, batchSize: 20_000, concurrency: 2 },
+    settings: { seconds: s.seconds, sync: s.sync, generator: generator.options, coalesceWindowMs: 60_000, batchSize: 100_000, concurrency: 2 },
     figures: {
       "events ingested": { value: m.eventsIn, unit: "events" },
       "wall time": { value: seconds, unit: "s" },

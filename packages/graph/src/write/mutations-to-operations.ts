@@ -82,10 +82,11 @@ const byId = (a: KvOperation, b: KvOperation): number => (a.id < b.id ? -1 : a.i
 
 /**
  * Groups a batch by namespace and sorts each group by record. Last-write-wins makes the order
- * of a batch irrelevant to the result, and ordered stores write key-ordered batches faster.
+ * of a batch irrelevant to the result. Off by default: on the member-journey workload the sort
+ * cost more CPU than LMDB saved (see the note of the foundation issue), but a store whose
+ * writes are slower than our CPU may gain from it.
  */
 export function sortOperations(ops: KvOperation[]): KvOperation[] {
-  if (process.env.RDG_NO_SORT === "1") return ops;
   const groups = new Map<string, KvOperation[]>();
   for (const op of ops) {
     const group = groups.get(op.ns);

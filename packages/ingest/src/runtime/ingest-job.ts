@@ -15,7 +15,7 @@ export interface IngestJobOptions<E> {
   readonly eventTime: EventTime<E>;
   /** Coalescing window in event time: updates of one node or edge inside it become one write. @default 60000 */
   readonly coalesceWindowMs?: number;
-  /** Flush when this many distinct mutations are waiting, whatever the window. @default 20000 */
+  /** Flush when this many distinct mutations are waiting, whatever the window: the memory bound. @default 100000 */
   readonly batchSize?: number;
   /** Batches being written at once; the source waits beyond it (backpressure). @default 2 */
   readonly concurrency?: number;
@@ -46,7 +46,7 @@ export class IngestJob<E> {
   async run(signal: AbortSignal = new AbortController().signal): Promise<JobMetrics> {
     const o = this.#o;
     const windowMs = o.coalesceWindowMs ?? 60_000;
-    const batchSize = o.batchSize ?? 20_000;
+    const batchSize = o.batchSize ?? 100_000;
     const concurrency = o.concurrency ?? 2;
     const coalescer = new Coalescer();
     const inflight = new Set<Promise<void>>();

@@ -72,17 +72,23 @@ export class OrderedKvEngine {
   /** Applies a validated batch. Call inside one write transaction of the backend. */
   applyBatch(batch: readonly KvOperation[]): void {
     const now = Date.now();
-    let slot: MetaSlot | undefined;
-    let slotNs = "";
-    let slotId = "";
+    // One slot per record of the batch, so its meta is read and written once per batch
+    // whatever the order of the operations (two-level maps: no key concatenation per op).
+    const slots = new Map<string, Map<string, MetaSlot>>();
+    let lastNs = "";
+    let nsSlots: Map<string, MetaSlot> | undefined;
+    let state: NamespaceState | undefined;
     for (const op of batch) {
-      // Record meta is written back when the batch moves to another record, so a record met
-      // again later in the batch reads its own updated meta inside the same transaction.
-      if (slot === undefined || op.id !== slotId || op.ns !== slotNs) {
-        if (slot !== undefined) this.#saveMeta(slot);
-        slot = { meta: undefined, dirty: false, ns: this.#state(op.ns), prefix: recordPrefix(op.id) };
-        slotNs = op.ns;
-        slotId = op.id;
+      if (nsSlots === undefined || op.ns !== lastNs) {
+        nsSlots = slots.get(op.ns);
+        if (nsSlots === undefined) slots.set(op.ns, (nsSlots = new Map()));
+        state = this.#state(op.ns);
+        lastNs = op.ns;
+      }
+      let slot = nsSlots.get(op.id);
+      if (slot === undefined) {
+        slot = { meta: undefined, dirty: false, ns: state!, prefix: recordPrefix(op.id) };
+        nsSlots.set(op.id, slot);
       }
       const time = op.writeTime ?? nowMicros();
       if (op.op === "put") this.#put(slot, op.items, time, op.ttlMs ?? slot.ns.maps.config.ttlMs, now);
@@ -90,7 +96,7 @@ export class OrderedKvEngine {
       else if (op.keys !== undefined) for (const key of op.keys) this.#deleteKey(slot, key, time, now);
       else this.#deleteRange(slot, op.range?.start, op.range?.end, time, now, false);
     }
-    if (slot !== undefined) this.#saveMeta(slot);
+    for (const group of slots.values()) for (const slot of group.values()) this.#saveMeta(slot);
   }
 
   #saveMeta(slot: MetaSlot): void {

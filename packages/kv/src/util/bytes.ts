@@ -1,14 +1,11 @@
-const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: false });
-
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
+  return Buffer.from(text, "utf8");
 }
 
 /** The string of UTF-8 bytes. */
 export function fromUtf8(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 /** Unsigned byte order: negative, zero or positive. */

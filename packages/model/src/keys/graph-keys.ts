@@ -10,8 +10,7 @@
  * and the bucket leads the record id so the writes of the current bucket sit next to each
  * other in ordered stores (LMDB writes 5-6x faster in key order than at random).
  */
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// Buffer (a Uint8Array) encodes short strings several times faster than TextEncoder.
 
 export type Direction = "out" | "in";
 
@@ -41,8 +40,8 @@ export function adjacencyRecordId(nodeId: string, bucket: number): string {
 
 /** Item key of a bucket in the bucket index: 4 bytes big-endian, so buckets sort by time. */
 export function bucketKey(bucket: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, bucket);
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(bucket, 0);
   return out;
 }
 
@@ -50,16 +49,23 @@ export function decodeBucketKey(key: Uint8Array): number {
   return new DataView(key.buffer, key.byteOffset, key.byteLength).getUint32(0);
 }
 
+const propertyKeys = new Map<string, Uint8Array>();
+
 export function propertyKey(name: string): Uint8Array {
-  return encoder.encode(name);
+  let key = propertyKeys.get(name);
+  if (key === undefined) {
+    key = Buffer.from(name, "utf8");
+    if (propertyKeys.size < 10_000) propertyKeys.set(name, key);
+  }
+  return key;
 }
 
 export function idKey(id: string): Uint8Array {
-  return encoder.encode(id);
+  return Buffer.from(id, "utf8");
 }
 
 export function decodeKey(key: Uint8Array): string {
-  return decoder.decode(key);
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("utf8");
 }
 
 /** Microseconds of an event time in milliseconds: the write time of what the event writes. */
