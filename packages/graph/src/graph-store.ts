@@ -13,7 +13,7 @@ import {
   type PropertyValue,
   type Schema,
 } from "@rdg/model";
-import { decodeEdge, decodeValue } from "./codec/value-codec.js";
+import { decodeValue, edgeTime } from "./codec/value-codec.js";
 import { GraphError } from "./errors/graph-error.js";
 import type { EdgeCount, GraphNode, NeighborsPage, NeighborsQuery } from "./graph-types.js";
 import { listBuckets } from "./read/buckets.js";
@@ -175,7 +175,7 @@ export class GraphStore {
       do {
         const page = await this.#kv.getItems(ns, adjacencyRecordId(nodeId, b), { pageToken, limit: 10_000 });
         for (const item of page.items) {
-          const t = decodeEdge(item.value).t;
+          const t = edgeTime(item.value);
           if (t >= since && t < until) distinct.add(decodeKey(item.key));
         }
         pageToken = page.next;

@@ -39,7 +39,8 @@ export const graphWritesScenario: Scenario = async (s) => {
   const { rate: mutationRate } = await batchedWriteRate(ms / 2, 1, 2, async (b) => {
     const batch = batches[b % batches.length]!;
     mutations += batch.length;
-    kvOps += await graph.write(batch, { validate: false });
+    const written = await graph.write(batch, { validate: false });
+    kvOps += written;
   }).then(({ rate, batches: n }) => ({ rate: (rate * mutations) / Math.max(1, n) }));
   await kv.close();
   s.progress("graph-writes: raw lmdb-js random put ceiling");

@@ -13,18 +13,25 @@ export function decodeValue(bytes: Uint8Array): PropertyValue {
   return packr.unpack(bytes) as PropertyValue;
 }
 
-/** Stored form of an edge: its event time and properties. */
-export interface EdgeValue {
-  readonly t: number;
-  readonly p: Properties;
-}
-
+/*
+ * Stored form of an edge: its event time (float64 big-endian, 8 bytes) then its properties
+ * (MessagePack). The time comes first so "newest first" sorts a bucket by reading 8 bytes an
+ * edge, and only the edges returned have their properties decoded.
+ */
 export function encodeEdge(time: number, props: Properties | undefined): Uint8Array {
-  return packr.pack({ t: time, p: props ?? {} });
+  const packed = packr.pack(props ?? {});
+  const out = Buffer.allocUnsafe(8 + packed.length);
+  out.writeDoubleBE(time, 0);
+  out.set(packed, 8);
+  return out;
 }
 
-export function decodeEdge(bytes: Uint8Array): EdgeValue {
-  return packr.unpack(bytes) as EdgeValue;
+export function edgeTime(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(0);
+}
+
+export function edgeProps(bytes: Uint8Array): Properties {
+  return packr.unpack(bytes.subarray(8)) as Properties;
 }
 
 export { EMPTY };

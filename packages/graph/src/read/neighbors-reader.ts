@@ -1,6 +1,6 @@
 import type { Item, KvStore } from "@rdg/kv";
 import { adjacencyNamespace, adjacencyRecordId, bucketOf, decodeKey, type EdgeTypeDef } from "@rdg/model";
-import { decodeEdge } from "../codec/value-codec.js";
+import { edgeProps, edgeTime } from "../codec/value-codec.js";
 import type { GraphEdge, NeighborsPage, NeighborsQuery } from "../graph-types.js";
 import { listBuckets } from "./buckets.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
@@ -11,8 +11,12 @@ interface Candidate {
   readonly other: string;
   readonly key: Uint8Array;
   readonly time: number;
-  readonly props: GraphEdge["props"];
+  readonly value: Uint8Array;
+  /** Decoded on first need: most edges of a bucket are sorted past, never returned. */
+  props?: GraphEdge["props"];
 }
+
+const propsOf = (c: Candidate): GraphEdge["props"] => (c.props ??= edgeProps(c.value));
 
 /** The time window of a query, in milliseconds: [since, until). */
 export function queryWindow(def: EdgeTypeDef, q: Pick<NeighborsQuery, "since" | "until" | "lookbackMs">, now: number, defaultLookbackMs: number): { since: number; until: number } {
@@ -31,10 +35,7 @@ async function readAll(kv: KvStore, ns: string, id: string): Promise<Item[]> {
   return out;
 }
 
-const toCandidate = (item: Item): Candidate => {
-  const edge = decodeEdge(item.value);
-  return { other: decodeKey(item.key), key: item.key, time: edge.t, props: edge.p };
-};
+const toCandidate = (item: Item): Candidate => ({ other: decodeKey(item.key), key: item.key, time: edgeTime(item.value), value: item.value });
 
 /**
  * Neighbours of one node, walking its time buckets newest first. Within a bucket `latest` sorts
@@ -57,7 +58,7 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
   const seen = new Set<string>();
 
   const accept = async (bucketCandidates: Candidate[]): Promise<Candidate[]> => {
-    const fresh = bucketCandidates.filter((c) => !seen.has(c.other) && c.time >= since && c.time < until && matchesWhere(c.props, q.where));
+    const fresh = bucketCandidates.filter((c) => !seen.has(c.other) && c.time >= since && c.time < until && (q.where === undefined || matchesWhere(propsOf(c), q.where)));
     if (earlier.length === 0 || fresh.length === 0) return fresh;
     // Drop edges that also sit in a newer bucket a previous page already covered.
     const stale = new Set<string>();
@@ -70,7 +71,7 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
   const emit = (c: Candidate): void => {
     seen.add(c.other);
     const [from, to] = direction === "out" ? [nodeId, c.other] : [c.other, nodeId];
-    edges.push({ type: def.name, from, to, other: c.other, time: c.time, props: c.props });
+    edges.push({ type: def.name, from, to, other: c.other, time: c.time, props: propsOf(c) });
   };
 
   for (let i = startAt; i < buckets.length; i++) {

@@ -118,7 +118,9 @@ export class IngestJob<E> {
     const attempts = this.#o.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
-        this.metrics.kvOperations += await this.#o.graph.write(mutations, { validate: false });
+        // Await first: `x += await y` would read x before the await and lose concurrent updates.
+        const written = await this.#o.graph.write(mutations, { validate: false });
+        this.metrics.kvOperations += written;
         this.metrics.mutationsWritten += mutations.length;
         this.metrics.batchesWritten++;
         return;
