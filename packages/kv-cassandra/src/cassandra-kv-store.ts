@@ -10,21 +10,17 @@ import {
   decodePageToken,
   encodePageToken,
   queryFingerprint,
-  type DeleteOptions,
   type GetQuery,
   type Item,
-  type ItemInput,
-  type KeyRange,
-  type KeysQuery,
   type KvCapabilities,
   type KvOperation,
   type KvStore,
   type NamespaceConfig,
   type Page,
-  type PutOptions,
   type RangeQuery,
   type ScannedRecord,
 } from "@rdg/kv";
+import { KvStoreBase } from "@rdg/kv";
 import type { Client, QueryOptions, types } from "cassandra-driver";
 import { planWrites, sendWrites, type PartitionWrite } from "./cassandra-batch-writer.js";
 import { createClient } from "./cassandra-client.js";
@@ -46,7 +42,7 @@ const ZERO = Buffer.of(0);
  * Cassandra's (`USING TTL`, whole seconds), and a `mutate` sends one unlogged batch per
  * partition, several partitions concurrently. No write reads first.
  */
-export class CassandraKvStore implements KvStore {
+export class CassandraKvStore extends KvStoreBase implements KvStore {
   readonly capabilities: KvCapabilities = Object.freeze({ syncReads: false, ttlGranularity: "s", nativeCounts: false });
   readonly #client: Client;
   readonly #ownsClient: boolean;
@@ -63,6 +59,7 @@ export class CassandraKvStore implements KvStore {
   #closing: Promise<void> | undefined;
 
   constructor(options: CassandraKvStoreOptions) {
+    super();
     if (typeof options !== "object" || options === null) throw optionError("options", "must be an object with `client` or `clientOptions`");
     if ((options.client === undefined) === (options.clientOptions === undefined)) {
       throw optionError("options", 'need exactly one of "client" (a ready cassandra-driver Client) or "clientOptions" (to make one)');
@@ -104,24 +101,7 @@ export class CassandraKvStore implements KvStore {
     }
   }
 
-  async putItems(ns: string, id: string, items: readonly ItemInput[], options: PutOptions = {}): Promise<void> {
-    await this.mutate([{ op: "put", ns, id, items, writeTime: options.writeTime, ttlMs: options.ttlMs }]);
-  }
-
-  async deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options: DeleteOptions = {}): Promise<void> {
-    if (typeof target !== "object" || target === null) throw new InvalidArgumentError("target", "must be { keys } or { range }");
-    const op: KvOperation =
-      "keys" in target
-        ? { op: "deleteItems", ns, id, keys: target.keys, writeTime: options.writeTime }
-        : { op: "deleteItems", ns, id, range: target.range, writeTime: options.writeTime };
-    await this.mutate([op]);
-  }
-
-  async deleteRecord(ns: string, id: string, options: DeleteOptions = {}): Promise<void> {
-    await this.mutate([{ op: "deleteRecord", ns, id, writeTime: options.writeTime }]);
-  }
-
-  mutate(batch: readonly KvOperation[]): Promise<void> {
+  override mutate(batch: readonly KvOperation[]): Promise<void> {
     let writes: PartitionWrite[];
     try {
       this.#ensureOpen("mutate");
@@ -284,16 +264,12 @@ export class CassandraKvStore implements KvStore {
    * Closes the store: waits for writes in flight, then shuts down the client if the store
    * made it. A client passed in stays open. Calls after this throw `StoreClosedError`.
    */
-  close(): Promise<void> {
+  override close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.allSettled([...this.#inflight]);
       if (this.#ownsClient) await this.#client.shutdown();
     })();
     return this.#closing;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 
   #ensureOpen(operation: string): void {

@@ -9,21 +9,17 @@ import {
   KV_LIMITS,
   queryFingerprint,
   StoreClosedError,
-  type DeleteOptions,
   type GetQuery,
   type Item,
-  type ItemInput,
-  type KeyRange,
-  type KeysQuery,
   type KvCapabilities,
   type KvOperation,
   type KvStore,
   type NamespaceConfig,
   type Page,
-  type PutOptions,
   type RangeQuery,
   type ScannedRecord,
 } from "@rdg/kv";
+import { KvStoreBase } from "@rdg/kv";
 import type { Cluster, Redis } from "ioredis";
 import { createStoreClient } from "./client/redis-client-factory.js";
 import type { RedisCommands } from "./client/redis-commands.js";
@@ -63,7 +59,7 @@ const lexBound = (marker: Buffer, key: Uint8Array): Buffer => Buffer.concat([mar
  * node, all sent at once. A keys read is one HGET or HMGET; a range page is ZRANGEBYLEX then
  * HMGET.
  */
-export class RedisKvStore implements KvStore {
+export class RedisKvStore extends KvStoreBase implements KvStore {
   readonly capabilities: KvCapabilities = Object.freeze({ syncReads: false, ttlGranularity: "ms", nativeCounts: true });
   readonly #client: Redis | Cluster;
   readonly #commands: RedisCommands;
@@ -76,6 +72,7 @@ export class RedisKvStore implements KvStore {
   #closing: Promise<void> | undefined;
 
   constructor(options: RedisKvStoreOptions) {
+    super();
     if (typeof options !== "object" || options === null) throw new RedisOptionsError("pass an options object, e.g. { url: \"redis://127.0.0.1:6379\" }");
     const prefix = options.keyPrefix ?? "rdg:";
     if (typeof prefix !== "string" || /[{}]/.test(prefix)) {
@@ -133,23 +130,7 @@ export class RedisKvStore implements KvStore {
     if (this.#closing !== undefined) throw new StoreClosedError(STORE, operation);
   }
 
-  async putItems(ns: string, id: string, items: readonly ItemInput[], options: PutOptions = {}): Promise<void> {
-    await this.mutate([{ op: "put", ns, id, items, writeTime: options.writeTime, ttlMs: options.ttlMs }]);
-  }
-
-  async deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options: DeleteOptions = {}): Promise<void> {
-    const op: KvOperation =
-      "keys" in target
-        ? { op: "deleteItems", ns, id, keys: target.keys, writeTime: options.writeTime }
-        : { op: "deleteItems", ns, id, range: target.range, writeTime: options.writeTime };
-    await this.mutate([op]);
-  }
-
-  async deleteRecord(ns: string, id: string, options: DeleteOptions = {}): Promise<void> {
-    await this.mutate([{ op: "deleteRecord", ns, id, writeTime: options.writeTime }]);
-  }
-
-  mutate(batch: readonly KvOperation[]): Promise<void> {
+  override mutate(batch: readonly KvOperation[]): Promise<void> {
     try {
       this.#ensureOpen("mutate");
       // Validate the whole batch first: a bad operation refuses the batch, nothing is written.
@@ -364,13 +345,9 @@ export class RedisKvStore implements KvStore {
   }
 
   /** Closes the client if the store created it; a client passed in stays open. */
-  close(): Promise<void> {
+  override close(): Promise<void> {
     this.#closing ??= this.#owned ? quit(this.#client) : Promise.resolve();
     return this.#closing;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }
 

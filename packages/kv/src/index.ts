@@ -19,6 +19,7 @@ export { KV_LIMITS } from "./contract/validate-arguments.js";
 export * from "./errors/index.js";
 export { MemoryKvStore, type MemoryKvStoreOptions } from "./memory/memory-kv-store.js";
 export { NamespaceRouter, type NamespaceRoute, type NamespaceRouterOptions } from "./router/namespace-router.js";
+export { KvStoreBase } from "./contract/kv-store-base.js";
 export { EngineKvStore } from "./engine/engine-kv-store.js";
 export { OrderedKvEngine, type NamespaceMaps } from "./engine/ordered-kv-engine.js";
 export type { MapEntry, OrderedBytesMap } from "./engine/ordered-bytes-map.js";

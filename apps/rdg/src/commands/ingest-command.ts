@@ -1,4 +1,4 @@
-import { FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, memberEventTime, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
+import { FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
 import { openEmbeddedGraph } from "../open-graph.js";
 import { ProgressLine, describeMetrics } from "../progress.js";
 import { runGeneratorJob } from "./run-generator-job.js";

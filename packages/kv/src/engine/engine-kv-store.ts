@@ -1,19 +1,15 @@
 import type {
-  DeleteOptions,
   GetQuery,
-  ItemInput,
-  KeyRange,
-  KeysQuery,
   KvCapabilities,
   KvOperation,
   KvStore,
   NamespaceConfig,
   Page,
-  PutOptions,
   ScannedRecord,
 } from "../contract/kv-types.js";
 import { checkId, checkNamespace, checkOperation, checkQuery } from "../contract/validate-arguments.js";
 import { StoreClosedError } from "../errors/store-closed-error.js";
+import { KvStoreBase } from "../contract/kv-store-base.js";
 import { OrderedKvEngine, type NamespaceMaps } from "./ordered-kv-engine.js";
 
 /**
@@ -21,13 +17,14 @@ import { OrderedKvEngine, type NamespaceMaps } from "./ordered-kv-engine.js";
  * and the mapping of every contract call onto one batch. A subclass supplies the maps of a
  * namespace and a write transaction.
  */
-export abstract class EngineKvStore implements KvStore {
+export abstract class EngineKvStore extends KvStoreBase implements KvStore {
   abstract readonly capabilities: KvCapabilities;
   protected abstract readonly storeName: string;
   readonly #engine: OrderedKvEngine;
   #closed = false;
 
   constructor() {
+    super();
     this.#engine = new OrderedKvEngine((ns) => this.namespaceMaps(ns));
   }
 
@@ -44,23 +41,7 @@ export abstract class EngineKvStore implements KvStore {
     if (this.#closed) throw new StoreClosedError(this.storeName, operation);
   }
 
-  async putItems(ns: string, id: string, items: readonly ItemInput[], options: PutOptions = {}): Promise<void> {
-    await this.mutate([{ op: "put", ns, id, items, writeTime: options.writeTime, ttlMs: options.ttlMs }]);
-  }
-
-  async deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options: DeleteOptions = {}): Promise<void> {
-    const op: KvOperation =
-      "keys" in target
-        ? { op: "deleteItems", ns, id, keys: target.keys, writeTime: options.writeTime }
-        : { op: "deleteItems", ns, id, range: target.range, writeTime: options.writeTime };
-    await this.mutate([op]);
-  }
-
-  async deleteRecord(ns: string, id: string, options: DeleteOptions = {}): Promise<void> {
-    await this.mutate([{ op: "deleteRecord", ns, id, writeTime: options.writeTime }]);
-  }
-
-  mutate(batch: readonly KvOperation[]): Promise<void> {
+  override mutate(batch: readonly KvOperation[]): Promise<void> {
     try {
       this.ensureOpen("mutate");
       // Validate the whole batch first: a bad operation refuses the batch, nothing is half-written.
@@ -96,13 +77,9 @@ export abstract class EngineKvStore implements KvStore {
     }
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.closeBackend();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
   }
 }
