@@ -130,6 +130,9 @@ describe("IngestJob", () => {
     // again by a batch planned while the first was in flight): no count lost to concurrency.
     expect(m.kvOperations).toBeGreaterThanOrEqual(121);
     expect(m.kvOperations).toBeLessThanOrEqual(123);
+    // Freshness is per batch (read to durable), not time since the job started (40 x 20 ms).
+    expect(m.freshnessLastMs).toBeGreaterThan(0);
+    expect(m.freshnessLastMs).toBeLessThan((Date.now() - m.startedAt) / 2);
     expect(maxAhead).toBeLessThanOrEqual(4);
   });
 

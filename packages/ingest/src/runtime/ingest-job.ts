@@ -53,6 +53,7 @@ export class IngestJob<E> {
     let commits: (() => void | Promise<void>)[] = [];
     let committed: Promise<void> = Promise.resolve();
     let windowStart = -1;
+    // When the oldest event waiting in the coalescer was read: freshness runs from there.
     let oldestReadAt = 0;
     let failure: unknown;
 
@@ -62,7 +63,9 @@ export class IngestJob<E> {
       const readAt = oldestReadAt;
       commits = [];
       windowStart = -1;
+      oldestReadAt = 0;
       const write = this.#write(mutations).then(async () => {
+        if (readAt === 0) return;
         this.metrics.freshnessLastMs = Date.now() - readAt;
         this.metrics.freshnessMaxMs = Math.max(this.metrics.freshnessMaxMs, this.metrics.freshnessLastMs);
       });
@@ -81,7 +84,6 @@ export class IngestJob<E> {
 
     for await (const batch of o.source.batches(signal)) {
       if (failure !== undefined) break;
-      if (commits.length === 0) oldestReadAt = Date.now();
       for (const event of batch.events) {
         this.metrics.eventsIn++;
         let mutations: readonly Mutation[];
@@ -96,6 +98,7 @@ export class IngestJob<E> {
         if (mutations.length === 0) continue;
         const t = o.eventTime(event);
         if (windowStart < 0) windowStart = t;
+        if (oldestReadAt === 0) oldestReadAt = Date.now();
         for (const m of mutations) coalescer.add(m);
         this.metrics.mutationsMapped += mutations.length;
         if (t - windowStart >= windowMs) await flush();

@@ -38,3 +38,14 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   // A plain view: Buffer#subarray costs several times more (species lookup, FastBuffer).
   return { tombstone, writeTime, expiresAt, value: tombstone ? EMPTY : new Uint8Array(buf.buffer, buf.byteOffset + header, buf.length - header) };
 }
+
+/**
+ * Header length of a live entry (9, or 17 with an expiry), or 0 for a tombstone or an expired
+ * entry: the range hot path checks liveness without decoding.
+ */
+export function liveHeader(bytes: Uint8Array, now: number): number {
+  const flags = bytes[0]!;
+  if ((flags & TOMBSTONE) !== 0) return 0;
+  if ((flags & EXPIRES) === 0) return 9;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getFloat64(9) > now ? 17 : 0;
+}

@@ -4,7 +4,8 @@ import { decodePageToken, encodePageToken, queryFingerprint } from "../contract/
 import { compareBytes } from "../util/bytes.js";
 import { nowMicros } from "../util/time.js";
 import type { OrderedBytesMap } from "./ordered-bytes-map.js";
-import { decodeEntry, encodeEntry, type Entry } from "./entry-codec.js";
+import { decodeEntry, encodeEntry, liveHeader, type Entry } from "./entry-codec.js";
+import { StoredItem } from "./stored-item.js";
 import { incomingWins } from "./last-write-wins.js";
 import { NAMESPACE_FLAGS_KEY, itemMapKey, recordEnd, recordPrefix, splitMapKey } from "./record-key-codec.js";
 import { decodeMeta, emptyMeta, encodeMeta, isEmptyMeta, type RecordMeta } from "./record-meta.js";
@@ -240,14 +241,14 @@ export class OrderedKvEngine {
     const skip = prefix.length;
     let bytes = 0;
     for (const { key: mapKey, value: stored } of maps.items.range(from, to, reverse)) {
-      const entry = decodeEntry(stored);
-      if (!isLive(entry, now)) continue;
-      const size = mapKey.length - skip + entry.value.length;
+      const header = liveHeader(stored, now);
+      if (header === 0) continue;
+      const size = mapKey.length - skip + stored.length - header;
       if (items.length >= limit || (items.length > 0 && bytes + size > pageBytes)) {
         // Only now is a token needed: the fingerprint costs a hash of the query.
         return { items, next: encodePageToken(queryFingerprint(ns, id, query.range, reverse), items[items.length - 1]!.key) };
       }
-      items.push(toItem(new Uint8Array(mapKey.buffer, mapKey.byteOffset + skip, mapKey.length - skip), entry));
+      items.push(new StoredItem(mapKey, skip, stored, header));
       bytes += size;
     }
     return { items };
