@@ -10,6 +10,7 @@ import { graphWritesScenario } from "./scenarios/graph-writes-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
 import type { Scenario } from "./scenarios/scenario.js";
 // scenario-imports: one line per store scenario below this comment
+import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
 import { kvRedisScenario } from "./scenarios/kv-redis-scenario.js";
 import { kvCassandraScenario } from "./scenarios/kv-cassandra-scenario.js";
 
@@ -18,6 +19,8 @@ const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string 
   "graph-writes": { run: graphWritesScenario, seconds: 30, about: "prepared graph mutations through GraphStore on LMDB vs raw random puts" },
   "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
   // scenario-entries: one line per store scenario below this comment
+  "graph-writes-redis": { run: graphWritesRedisScenario, seconds: 20, about: "graph writes through GraphStore on Redis vs raw ioredis puts" },
+  "graph-writes-cassandra": { run: graphWritesCassandraScenario, seconds: 30, about: "graph writes through GraphStore on Cassandra vs raw driver puts" },
   "kv-redis": { run: kvRedisScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-redis vs raw ioredis on single-node Redis" },
   "kv-cassandra": { run: kvCassandraScenario, seconds: 24, about: "KV put/get/range through @rdg/kv-cassandra vs raw cassandra-driver (services/cassandra.sh start)" },
 };

@@ -10,26 +10,34 @@ import type { Scenario } from "./scenario.js";
 const BATCH = 5000;
 
 /**
+ * Member-journey mutations, mapped and coalesced as the ingestion job does, cut into batches
+ * before any clock starts. Sessions are warmed up past their first logins.
+ */
+export function prepareMutationBatches(batchSize: number, count: number): Mutation[][] {
+  const generator = new MemberJourneyGenerator({ startTime: Date.now() - 6 * 3_600_000 });
+  const batches: Mutation[][] = [];
+  const coalescer = new Coalescer();
+  generator.next(400_000);
+  let windowStart = generator.clock;
+  while (batches.length < count) {
+    for (const e of generator.next(1000)) for (const m of mapMemberEvent(e)) coalescer.add(m);
+    if (generator.clock - windowStart >= 60_000 || coalescer.size >= batchSize) {
+      const all = coalescer.drain();
+      for (let i = 0; i < all.length; i += batchSize) batches.push(all.slice(i, i + batchSize));
+      windowStart = generator.clock;
+    }
+  }
+  return batches;
+}
+
+/**
  * Graph writes alone: member-journey mutations prepared (mapped and coalesced) before the clock
  * starts, then written through GraphStore onto kv-lmdb, two batches in flight, against raw
  * lmdb-js random puts in the same run.
  */
 export const graphWritesScenario: Scenario = async (s) => {
   s.progress("graph-writes: preparing mutations");
-  const generator = new MemberJourneyGenerator({ startTime: Date.now() - 6 * 3_600_000 });
-  const batches: Mutation[][] = [];
-  const coalescer = new Coalescer();
-  // Warm the sessions up past the first logins, then keep two minutes of event time a window.
-  generator.next(400_000);
-  let windowStart = generator.clock;
-  while (batches.length < 400) {
-    for (const e of generator.next(1000)) for (const m of mapMemberEvent(e)) coalescer.add(m);
-    if (generator.clock - windowStart >= 60_000 || coalescer.size >= BATCH) {
-      const all = coalescer.drain();
-      for (let i = 0; i < all.length; i += BATCH) batches.push(all.slice(i, i + BATCH));
-      windowStart = generator.clock;
-    }
-  }
+  const batches = prepareMutationBatches(BATCH, 400);
   const ms = s.seconds * 1000;
   const kv = new LmdbKvStore({ path: join(s.dataDir, "graph"), namespaces: graphNamespaces(memberJourneySchema), noSync: !s.sync });
   const graph = new GraphStore({ kv, schema: memberJourneySchema });

@@ -83,7 +83,7 @@ class CpuMeter {
   }
 }
 
-async function connect(): Promise<Client> {
+export async function connect(): Promise<Client> {
   const client = new Client({
     contactPoints: [CONTACT_POINT],
     localDataCenter: "datacenter1",

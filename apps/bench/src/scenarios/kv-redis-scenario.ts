@@ -24,7 +24,7 @@ const RANGE_KEYS = Array.from({ length: RANGE_ITEMS }, (_, i) => Buffer.from(`i$
  * item keys and a hash of item key -> value under one hash tag), without last-write-wins,
  * tombstones, TTL or the entry header: the ceiling the store is measured against.
  */
-class RawRedisDriver {
+export class RawRedisDriver {
   readonly client: Redis;
   readonly #prefix: string;
 
