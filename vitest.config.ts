@@ -18,6 +18,7 @@ export default defineConfig({
       project("@rdg/ingest", "packages/ingest"),
       project("@rdg/cli", "apps/rdg", 120_000),
       project("@rdg/bench", "apps/bench", 120_000),
+      project("services", "services", 180_000),
     ],
   },
 });

@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 echo "[test] starting the real services (services/*.sh; idempotent)"
 services/redis.sh start --all
 services/cassandra.sh start
+services/kafka.sh start
 
 mkdir -p .test-results
 npx turbo run typecheck --output-logs=errors-only
+npx tsc -p services/tsconfig.test.json --noEmit
 npx vitest run --reporter=default --reporter=json --outputFile.json=.test-results/main.json
 npx vitest run --config vitest.faults.config.ts --reporter=default --reporter=json --outputFile.json=.test-results/faults.json
 node scripts/pack-check.mjs
