@@ -13,7 +13,7 @@ export async function rate(ms: number, opsPerStep: number, step: (i: number) => 
 }
 
 /** Median of a list. */
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
@@ -33,22 +33,4 @@ export async function interleaved(rounds: number, ceiling: () => Promise<number>
   const c = median(a);
   const o = median(b);
   return { ceiling: c, ours: o, ratio: o / c };
-}
-
-/** Deterministic shuffle (mulberry32), so both sides write the same random order. */
-export function shuffled<T>(items: readonly T[], seed = 1): T[] {
-  const out = [...items];
-  let a = seed;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
