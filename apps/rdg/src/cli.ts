@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { demoCommand } from "./commands/demo-command.js";
 import { addQueryCommands } from "./commands/query-command.js";
 import { ingestCommand } from "./commands/ingest-command.js";
+import { generateCommand } from "./commands/generate-command.js";
 
 const DEFAULT_PATH = ".data/demo";
 
@@ -36,6 +37,14 @@ program
   .option("--path <dir>", "LMDB directory", DEFAULT_PATH)
   .option("--dead-letters <path>", "JSON-lines file for refused events", ".data/dead-letters.jsonl")
   .action(ingestCommand);
+
+program
+  .command("generate")
+  .description("write synthetic member-journey events as JSON lines (for ingest --source file)")
+  .requiredOption("--out <path>", "file to write")
+  .option("--events <n>", "events to generate", positive("events"), 100_000)
+  .option("--seed <n>", "generator seed", positive("seed"), 42)
+  .action(generateCommand);
 
 addQueryCommands(program, DEFAULT_PATH);
 

@@ -116,6 +116,20 @@ for (const [backend, create] of Object.entries(BACKENDS)) {
       });
     }
 
+    it("continues a cursor while the clock moves on, in the first page's time window", async () => {
+      let clock = NOW;
+      const moving = new GraphStore({ kv, schema: memberJourneySchema, now: () => clock });
+      await moving.write(Array.from({ length: 9 }, (_, i) => watched(`p${i}`, "t1", NOW - i * 1000)));
+      const first = await moving.neighbors("t1", { edge: "watchedBy", limit: 4, lookbackMs: 20_000 });
+      clock += 60_000; // a fresh query now would see nothing in a 20 s lookback
+      const second = await moving.neighbors("t1", { edge: "watchedBy", limit: 4, lookbackMs: 20_000, cursor: first.cursor });
+      const third = await moving.neighbors("t1", { edge: "watchedBy", limit: 4, lookbackMs: 20_000, cursor: second.cursor });
+      expect([...first.edges, ...second.edges, ...third.edges].map((e) => e.other)).toEqual(Array.from({ length: 9 }, (_, i) => `p${i}`));
+      expect(third.cursor).toBeUndefined();
+      const clash = await moving.neighbors("t1", { edge: "watchedBy", limit: 4, since: 0, cursor: first.cursor }).catch((e: unknown) => e);
+      expect(GraphError.isInstance(clash) && clash.code).toBe("INVALID_CURSOR");
+    });
+
     it("refuses a cursor of another query or a corrupt one", async () => {
       await graph.write(Array.from({ length: 5 }, (_, i) => watched(`p${i}`, "t1", NOW - i)));
       const page = await graph.neighbors("t1", { edge: "watchedBy", limit: 2 });

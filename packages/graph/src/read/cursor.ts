@@ -10,6 +10,9 @@ export interface NeighborsCursor {
   readonly o?: number;
   /** KV page token inside the bucket (`any`). */
   readonly k?: string;
+  /** The time window of the first page, kept so later pages read the same window as time moves on. */
+  readonly s: number;
+  readonly u: number;
 }
 
 export function encodeCursor(cursor: NeighborsCursor): string {
@@ -24,7 +27,7 @@ export function decodeCursor(text: string, query: string): NeighborsCursor {
     throw new GraphError("INVALID_CURSOR", "cursor is not one this server issued; pass the previous page's cursor unchanged or omit it");
   }
   const c = parsed as Partial<NeighborsCursor>;
-  if (typeof c !== "object" || c === null || typeof c.b !== "number" || typeof c.q !== "string") {
+  if (typeof c !== "object" || c === null || typeof c.b !== "number" || typeof c.q !== "string" || typeof c.s !== "number" || typeof c.u !== "number") {
     throw new GraphError("INVALID_CURSOR", "cursor is malformed; pass the previous page's cursor unchanged or omit it");
   }
   if (c.q !== query) throw new GraphError("INVALID_CURSOR", "cursor belongs to another query (node, edge type, direction or order differ)");

@@ -3,6 +3,7 @@ import { adjacencyNamespace, adjacencyRecordId, bucketOf, decodeKey, type EdgeTy
 import { edgeProps, edgeTime } from "../codec/value-codec.js";
 import type { GraphEdge, NeighborsPage, NeighborsQuery } from "../graph-types.js";
 import { listBuckets } from "./buckets.js";
+import { GraphError } from "../errors/graph-error.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
 import { matchesWhere } from "./property-filter.js";
 import type { ResolvedEdge } from "./resolve-edge.js";
@@ -46,9 +47,13 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
   const { def, direction } = edge;
   const order = q.order ?? "latest";
   const limit = q.limit ?? 300;
-  const { since, until } = queryWindow(def, q, now, defaultLookbackMs);
-  const signature = `${def.name}|${direction}|${nodeId}|${order}|${since}|${until}`;
+  const signature = `${def.name}|${direction}|${nodeId}|${order}`;
   const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, signature);
+  // A continued query keeps its first page's window: "the last 100 days" must not slide between pages.
+  const { since, until } = cursor === undefined ? queryWindow(def, q, now, defaultLookbackMs) : { since: cursor.s, until: cursor.u };
+  if (cursor !== undefined && ((q.since !== undefined && q.since !== since) || (q.until !== undefined && q.until !== until))) {
+    throw new GraphError("INVALID_CURSOR", "cursor belongs to a query with another time window (since/until differ)");
+  }
   const buckets = await listBuckets(kv, def.name, direction, nodeId, bucketOf(since, def.bucketMs), bucketOf(Math.min(until, 0xffffffff * def.bucketMs), def.bucketMs), true);
   const ns = adjacencyNamespace(def.name, direction);
   const startAt = cursor === undefined ? 0 : buckets.indexOf(cursor.b);
@@ -89,7 +94,7 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
         if (edges.length === limit) {
           const offset = from + slice.indexOf(fresh[j]!) + 1;
           const more = offset < all.length || i + 1 < buckets.length;
-          return more ? { edges, cursor: encodeCursor(offset < all.length ? { q: signature, b: bucket, o: offset } : { q: signature, b: buckets[i + 1]! }) } : { edges };
+          return more ? { edges, cursor: encodeCursor(offset < all.length ? { q: signature, b: bucket, o: offset, s: since, u: until } : { q: signature, b: buckets[i + 1]!, s: since, u: until }) } : { edges };
         }
       }
       for (const c of all) seen.add(c.other);
@@ -103,8 +108,8 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
       for (const c of candidates) seen.add(c.other);
       pageToken = page.next;
       if (edges.length >= limit) {
-        if (pageToken !== undefined) return { edges, cursor: encodeCursor({ q: signature, b: bucket, k: pageToken }) };
-        return i + 1 < buckets.length ? { edges, cursor: encodeCursor({ q: signature, b: buckets[i + 1]! }) } : { edges };
+        if (pageToken !== undefined) return { edges, cursor: encodeCursor({ q: signature, b: bucket, k: pageToken, s: since, u: until }) };
+        return i + 1 < buckets.length ? { edges, cursor: encodeCursor({ q: signature, b: buckets[i + 1]!, s: since, u: until }) } : { edges };
       }
     } while (pageToken !== undefined);
   }
