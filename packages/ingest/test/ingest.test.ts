@@ -99,6 +99,19 @@ describe("IngestJob", () => {
     expect(m.writeRetries).toBe(2);
     expect(source.committed).toEqual([1, 2]);
 
+    // The first write fails for good while the second, in flight beside it, succeeds: neither batch is committed.
+    let calls = 0;
+    const firstFails = Object.assign(Object.create(kv) as MemoryKvStore, {
+      mutate: async (ops: readonly KvOperation[]) => {
+        if (calls++ === 0) { await new Promise((r) => setTimeout(r, 30)); throw new Error("first write lost"); }
+        return kv.mutate(ops);
+      },
+    });
+    const src3 = new ArraySource([ev({ time: T0 }), ev({ time: T0 + 1 })], 1);
+    await expect(job(setup(firstFails).graph, src3, { batchSize: 1, concurrency: 2 }).job.run()).rejects.toThrow(/first write lost/);
+    expect(calls).toBe(2);
+    expect(src3.committed).toEqual([]);
+
     const broken = Object.assign(Object.create(kv) as MemoryKvStore, { mutate: () => Promise.reject(new Error("disk on fire")) });
     const src2 = new ArraySource([ev({ time: T0 }), ev({ time: T0 + 1 })], 1);
     await expect(job(setup(broken).graph, src2, { batchSize: 1 }).job.run()).rejects.toThrow(/disk on fire/);

@@ -74,7 +74,10 @@ export class IngestJob<E> {
         for (const commit of toCommit) await commit();
         o.onProgress?.(this.metrics);
       });
-      committed = done.catch(() => undefined);
+      // A failed write fails every later commit too: committing a later batch would move the
+      // source past events that were never stored.
+      committed = done;
+      committed.catch(() => undefined);
       const tracked = done.catch((e: unknown) => {
         failure ??= e;
       }).finally(() => inflight.delete(tracked));
@@ -110,7 +113,7 @@ export class IngestJob<E> {
     }
     if (coalescer.size > 0 || commits.length > 0) await flush();
     await Promise.all(inflight);
-    await committed;
+    await committed.catch(() => undefined);
     await o.source.close?.();
     if (failure !== undefined) throw failure;
     return this.metrics;
