@@ -1,17 +1,12 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { positiveInteger as positive } from "./parse-options.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { addQueryCommands } from "./commands/query-command.js";
 import { ingestCommand } from "./commands/ingest-command.js";
 import { generateCommand } from "./commands/generate-command.js";
 
 const DEFAULT_PATH = ".data/demo";
-
-const positive = (name: string) => (v: string): number => {
-  const n = Number(v.replaceAll("_", ""));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--${name} must be a positive integer, got "${v}"`);
-  return n;
-};
 
 const program = new Command("rdg").description("RDG: a real-time distributed graph on plain key-value stores").showHelpAfterError();
 

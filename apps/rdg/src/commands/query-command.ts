@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { openEmbeddedGraph } from "../open-graph.js";
+import { positiveInteger as int } from "../parse-options.js";
 
 const json = (value: unknown): void => console.log(JSON.stringify(value, null, 2));
 
@@ -9,12 +10,6 @@ function withGraph(path: string, run: (graph: ReturnType<typeof openEmbeddedGrap
   const { kv, graph } = openEmbeddedGraph(path);
   return run(graph).then(json).finally(() => kv.close());
 }
-
-const int = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${v}"`);
-  return n;
-};
 
 /** `rdg query ...`: node, neighbors, count and traverse on an embedded graph. */
 export function addQueryCommands(program: Command, defaultPath: string): void {

@@ -1,0 +1,8 @@
+import { InvalidArgumentError } from "commander";
+
+/** A commander parser for a positive integer option; `1_000_000` is accepted. */
+export const positiveInteger = (name: string) => (value: string): number => {
+  const n = Number(value.replaceAll("_", ""));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+};
