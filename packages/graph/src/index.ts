@@ -3,3 +3,4 @@ export type { EdgeCount, GraphEdge, GraphNode, NeighborsPage, NeighborsQuery, Pr
 export type { HopLimits, HopSpec, TraversalLevel, TraversalQuery, TraversalResult } from "./traverse/traversal-types.js";
 export { GraphError, type GraphErrorCode } from "./errors/graph-error.js";
 export { upsertOperations, sortOperations } from "./write/mutations-to-operations.js";
+export { GRAPH_META_NAMESPACE } from "./meta/graph-meta.js";
