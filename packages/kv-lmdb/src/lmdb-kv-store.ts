@@ -1,4 +1,6 @@
 import { EngineKvStore, InvalidArgumentError, type KvCapabilities, type NamespaceConfig, type NamespaceMaps } from "@rdg/kv";
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { open, type Database, type RootDatabase } from "lmdb";
 import { LmdbBytesMap } from "./lmdb-bytes-map.js";
 import type { LmdbKvStoreOptions } from "./lmdb-kv-store-options.js";
@@ -22,6 +24,7 @@ export class LmdbKvStore extends EngineKvStore {
     if ((options.path === undefined) === (options.database === undefined)) {
       throw new InvalidArgumentError("options", '[kv-lmdb] give exactly one of "path" or "database"');
     }
+    if (options.path !== undefined) checkEnvironmentPath(options.path);
     this.#options = Object.freeze({ ...options });
     this.#ownsRoot = options.database === undefined;
     this.#root =
@@ -62,5 +65,27 @@ export class LmdbKvStore extends EngineKvStore {
   protected async closeBackend(): Promise<void> {
     this.#maps.clear();
     if (this.#ownsRoot) await this.#root.close();
+  }
+}
+
+/**
+ * LMDB treats a path that is not a directory as its data file, and lmdb-js then crashes the
+ * process (a segmentation fault) and leaves a `-lock` file beside it: refuse before opening,
+ * so nothing is created and the message says what to pass.
+ */
+function checkEnvironmentPath(path: string): void {
+  for (let at = resolve(path); ; at = dirname(at)) {
+    const stat = statSync(at, { throwIfNoEntry: false });
+    if (stat === undefined) {
+      if (dirname(at) === at) return;
+      continue;
+    }
+    if (stat.isDirectory()) return;
+    const kind = stat.isFile() ? "a file" : "not a directory";
+    const what = at === resolve(path) ? `is ${kind}` : `is inside ${at}, which is ${kind}`;
+    const error = new InvalidArgumentError("path", "");
+    // The origin first, as every store's option errors read: "[kv-lmdb] ...".
+    error.message = `[kv-lmdb] path "${path}" ${what}: pass a directory for the LMDB environment (an existing one, or a new path that will be created), not a data file`;
+    throw error;
   }
 }
