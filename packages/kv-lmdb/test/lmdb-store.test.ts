@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -47,5 +48,66 @@ describe("LmdbKvStore", () => {
     try { new LmdbKvStore({}); } catch (e) { caught = e; }
     expect(KvError.isInstance(caught) && caught.code).toBe("INVALID_ARGUMENT");
     expect(String(caught)).toMatch(/exactly one of "path" or "database"/);
+  });
+
+  it("refuses a path that is not a directory, before LMDB touches it", () => {
+    const file = join(dir, "events.jsonl");
+    writeFileSync(file, "{}\n");
+    for (const path of [file, join(file, "graph")]) {
+      let caught: unknown;
+      try { new LmdbKvStore({ path }); } catch (e) { caught = e; }
+      expect(KvError.isInstance(caught) && caught.code).toBe("INVALID_ARGUMENT");
+      const message = (caught as Error).message;
+      expect(message.startsWith("[kv-lmdb]"), message).toBe(true);
+      expect(message).toContain(file);
+      expect(message).toMatch(/pass a directory/);
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith("events.jsonl"))).toEqual(["events.jsonl"]); // no lock file beside it
+  });
+});
+
+describe("LmdbKvStore instances sharing one path", () => {
+  const items = (s: LmdbKvStore) => s.getItems("n", "r").items.map((i) => new TextDecoder().decode(i.key));
+
+  it("see each other's record and range deletes: a stale instance resurrects nothing", async () => {
+    const path = join(dir, "shared");
+    const first = new LmdbKvStore({ path });
+    const second = new LmdbKvStore({ path });
+    try {
+      // second writes first, so it has looked at the namespace before any delete existed.
+      await second.putItems("n", "r", [{ key: b("k1"), value: b("1") }], { writeTime: 1n });
+      await second.putItems("n", "other", [{ key: b("k"), value: b("1") }], { writeTime: 1n });
+      await first.deleteRecord("n", "r", { writeTime: 10n });
+      await second.putItems("n", "r", [{ key: b("k2"), value: b("old") }], { writeTime: 5n }); // older than the delete
+      expect(items(first)).toEqual([]);
+      expect(items(second)).toEqual([]);
+      await first.deleteItems("n", "other", { range: { start: b("a"), end: b("z") } }, { writeTime: 20n });
+      await second.putItems("n", "other", [{ key: b("m"), value: b("old") }], { writeTime: 15n });
+      expect(first.getItems("n", "other").items).toEqual([]);
+      await second.putItems("n", "r", [{ key: b("k3"), value: b("new") }], { writeTime: 11n }); // newer: kept
+      expect(items(second)).toEqual(["k3"]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it("see a range delete made by another process", async () => {
+    const path = join(dir, "shared-process");
+    mkdirSync(path);
+    const store = new LmdbKvStore({ path });
+    try {
+      await store.putItems("n", "r", [{ key: b("k1"), value: b("1") }], { writeTime: 1n });
+      const lib = join(import.meta.dirname, "..", "dist", "index.js");
+      execFileSync(process.execPath, ["--input-type=module", "-e", `
+        const { LmdbKvStore } = await import(${JSON.stringify(lib)});
+        const other = new LmdbKvStore({ path: ${JSON.stringify(path)} });
+        await other.deleteRecord("n", "r", { writeTime: 10n });
+        await other.close();`]);
+      await store.putItems("n", "r", [{ key: b("k2"), value: b("old") }], { writeTime: 5n });
+      expect(items(store)).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });

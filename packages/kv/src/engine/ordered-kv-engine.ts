@@ -45,7 +45,8 @@ const ZERO = Uint8Array.of(0);
  * The whole KV contract over sorted byte maps, synchronously: last write wins with tombstones,
  * TTL, counts, byte-bounded pages. Backends with an ordered embedded map (memory, LMDB) wrap
  * each `applyBatch` in their own write transaction; reads need no transaction of their own.
- * One process writes a given set of maps (the namespace flags are cached).
+ * Several engines (instances, processes) may share one set of maps: the only cached fact, the
+ * namespace flag, is read again at the start of each batch until it is set.
  */
 export class OrderedKvEngine {
   readonly #resolve: (ns: string) => NamespaceMaps;
@@ -82,8 +83,14 @@ export class OrderedKvEngine {
     for (const op of batch) {
       if (nsSlots === undefined || op.ns !== lastNs) {
         nsSlots = slots.get(op.ns);
-        if (nsSlots === undefined) slots.set(op.ns, (nsSlots = new Map()));
         state = this.#state(op.ns);
+        if (nsSlots === undefined) {
+          slots.set(op.ns, (nsSlots = new Map()));
+          // Another store on the same maps (a second instance, another process) may have
+          // written the first range delete since this one cached the flag: read it again, once
+          // per namespace per batch, inside the write transaction. Once set it stays set.
+          if (!state.rangeTombstones) state.rangeTombstones = state.maps.meta.get(NAMESPACE_FLAGS_KEY) !== undefined;
+        }
         lastNs = op.ns;
       }
       let slot = nsSlots.get(op.id);
