@@ -16,6 +16,7 @@ import {
   mapMemberEvent,
   memberEventTime,
   type EventSource,
+  type FilePosition,
   type MemberEvent,
   type UnparsableLine,
 } from "../src/index.js";
@@ -191,13 +192,14 @@ describe("MemberJourneyGenerator", () => {
 describe("FileSource", () => {
   it("replays a JSON-lines file, dead-letters unparsable lines, and resumes after its checkpoint", async () => {
     const path = join(dir, "events.jsonl");
-    const checkpointPath = join(dir, "events.offset");
+    let saved: FilePosition | undefined;
+    const checkpoints = { load: () => saved, save: (p: FilePosition) => { saved = p; } };
     const lines = [JSON.stringify(ev({ time: T0 })), "{not json", JSON.stringify(ev({ time: T0 + 1, titleId: "t2" }))];
     writeFileSync(path, `${lines.join("\n")}\n`);
     const { graph } = setup();
     const dlqPath = join(dir, "dlq.jsonl");
     const run = () => new IngestJob<MemberEvent | UnparsableLine>({
-      name: "file", source: new FileSource<MemberEvent>({ path, batchSize: 2, checkpointPath }),
+      name: "file", source: new FileSource<MemberEvent>({ path, batchSize: 2, checkpoints }),
       map: (e: MemberEvent | UnparsableLine) => { if ("unparsable" in e) throw new Error(`line ${e.line} is not JSON`); return mapMemberEvent(e); },
       graph, deadLetters: new FileDeadLetterSink(dlqPath), eventTime: (e: MemberEvent | UnparsableLine) => ("time" in e ? e.time : 0),
     }).run();
@@ -205,7 +207,7 @@ describe("FileSource", () => {
     expect(first.eventsIn).toBe(3);
     expect(first.deadLetters).toBe(1);
     expect(readFileSync(dlqPath, "utf8")).toMatch(/line 2 is not JSON/);
-    expect(readFileSync(checkpointPath, "utf8")).toBe("3");
+    expect(saved?.line).toBe(3);
     expect((await graph.neighbors("p1", { edge: "watched" })).edges.map((e) => e.to).sort()).toEqual(["t1", "t2"]);
     const second = await run();
     expect(second.eventsIn).toBe(0);
