@@ -31,6 +31,8 @@ export class LmdbKvStore extends EngineKvStore {
       options.database ??
       open({
         path: options.path!,
+        // Always a directory: lmdb-js otherwise takes a path with an extension ("graph.db") as the data file.
+        noSubdir: false,
         maxDbs: (options.maxNamespaces ?? 500) * 2,
         noSync: options.noSync ?? false,
         mapSize: options.mapSize ?? 256 * 1024 * 1024,

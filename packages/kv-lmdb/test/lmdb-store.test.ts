@@ -64,6 +64,14 @@ describe("LmdbKvStore", () => {
     }
     expect(readdirSync(dir).filter((f) => f.startsWith("events.jsonl"))).toEqual(["events.jsonl"]); // no lock file beside it
   });
+
+  it("takes a path with an extension as a directory too", async () => {
+    const path = join(dir, "graph.v1");
+    const store = new LmdbKvStore({ path });
+    await store.putItems("n", "r", [{ key: b("k"), value: b("v") }]);
+    await store.close();
+    expect(readdirSync(path).sort()).toEqual(["data.mdb", "lock.mdb"]);
+  });
 });
 
 describe("LmdbKvStore instances sharing one path", () => {
