@@ -1,11 +1,10 @@
-import type { KvOperation, KvStore, NamespaceConfig } from "@rdg/kv";
+import type { KvStore, NamespaceConfig } from "@rdg/kv";
 import {
   adjacencyNamespace,
-  adjacencyRecordId,
   bucketIndexNamespace,
-  bucketOf,
   checkId,
   decodeKey,
+  edgeNamespace,
   nodeNamespace,
   validateMutation,
   type Mutation,
@@ -13,18 +12,25 @@ import {
   type PropertyValue,
   type Schema,
 } from "@rdg/model";
-import { decodeValue, edgeTime } from "./codec/value-codec.js";
+import { decodeValue } from "./codec/value-codec.js";
 import { GraphError } from "./errors/graph-error.js";
+import { exportGraph } from "./export/export-graph.js";
+import { graphStats, type GraphStats } from "./export/graph-stats.js";
 import type { EdgeCount, GraphNode, NeighborsPage, NeighborsQuery } from "./graph-types.js";
-import { listBuckets } from "./read/buckets.js";
+import { GRAPH_META_NAMESPACE } from "./meta/graph-meta.js";
+import { checkSchema } from "./meta/schema-record.js";
+import { countEdges } from "./read/count-edges.js";
 import { queryWindow, readNeighbors } from "./read/neighbors-reader.js";
 import { resolveEdge } from "./read/resolve-edge.js";
 import { traverse } from "./traverse/traverse.js";
 import type { TraversalQuery, TraversalResult } from "./traverse/traversal-types.js";
-import { bucketIndexOperation, edgeDeleteOperations, sortOperations, upsertOperations, type IndexBucket } from "./write/mutations-to-operations.js";
 import { BucketIndexCache } from "./write/bucket-index-cache.js";
+import { EdgeTimeCache } from "./write/edge-time-cache.js";
+import { bucketIndexOperation, planWrites, sortOperations } from "./write/plan-writes.js";
+import type { KvOperation } from "@rdg/kv";
 
 const DAY = 86_400_000;
+const MAX_LIMIT = 10_000;
 
 /** Options of a `GraphStore`. */
 export interface GraphStoreOptions {
@@ -32,10 +38,12 @@ export interface GraphStoreOptions {
   readonly schema: Schema;
   /** Lookback of edge reads when neither the query nor the edge type sets one. @default 100 days */
   readonly defaultLookbackMs?: number;
-  /** Up to this many bucket entries an edge count is exact (distinct edges). @default 10000 */
+  /** Up to this many adjacency entries in the window an edge count is exact. @default 10000 */
   readonly exactCountLimit?: number;
   /** Bucket index entries remembered as written, so repeated edges skip that put. @default 200000 */
   readonly bucketIndexCache?: number;
+  /** Edge times remembered, so hot edges are not read back before each write. @default 200000 */
+  readonly edgeTimeCache?: number;
   /** Sort each KV batch by namespace and record before writing. @default false */
   readonly sortBatches?: boolean;
   /** Clock in milliseconds, for tests. @default Date.now */
@@ -53,14 +61,23 @@ export interface WriteOptions {
  * an edge count never scans a supernode. Give it to the store when you create it.
  */
 export function graphNamespaces(schema: Schema): Record<string, NamespaceConfig> {
-  const out: Record<string, NamespaceConfig> = {};
+  const out: Record<string, NamespaceConfig> = { [GRAPH_META_NAMESPACE]: {} };
+  for (const node of schema.nodes.keys()) out[nodeNamespace(node)] = {};
   for (const edge of schema.edges.values()) {
-    for (const dir of ["out", "in"] as const) out[adjacencyNamespace(edge.name, dir)] = { countItems: true };
+    out[edgeNamespace(edge.name)] = {};
+    for (const dir of ["out", "in"] as const) {
+      out[adjacencyNamespace(edge.name, dir)] = { countItems: true };
+      out[bucketIndexNamespace(edge.name, dir)] = {};
+    }
   }
   return out;
 }
 
-/** The graph on a KV store: writes of mutations, and node, neighbour, count and traversal reads. */
+/**
+ * The graph on a KV store: writes of mutations, and node, neighbour, count and traversal reads.
+ * The first call checks the schema against the one the graph was written with (and records it
+ * in a new graph); a mismatch is refused with a `GraphError` `SCHEMA_MISMATCH`.
+ */
 export class GraphStore {
   readonly schema: Schema;
   readonly #kv: KvStore;
@@ -68,65 +85,110 @@ export class GraphStore {
   readonly #lookback: number;
   readonly #exactLimit: number;
   readonly #indexedBuckets: BucketIndexCache;
+  readonly #edgeTimes: EdgeTimeCache;
   readonly #sort: boolean;
+  #ready: Promise<void> | undefined;
 
   constructor(options: GraphStoreOptions) {
     this.#kv = options.kv;
     this.schema = options.schema;
     this.#now = options.now ?? Date.now;
     this.#lookback = options.defaultLookbackMs ?? 100 * DAY;
-    this.#exactLimit = options.exactCountLimit ?? 10_000;
+    this.#exactLimit = options.exactCountLimit ?? MAX_LIMIT;
     this.#indexedBuckets = new BucketIndexCache(options.bucketIndexCache ?? 200_000);
+    this.#edgeTimes = new EdgeTimeCache(options.edgeTimeCache ?? 200_000);
     this.#sort = options.sortBatches ?? false;
+  }
+
+  /** Opens a graph and checks its schema at once, rather than on the first call. */
+  static async open(options: GraphStoreOptions): Promise<GraphStore> {
+    const graph = new GraphStore(options);
+    await graph.ready();
+    return graph;
   }
 
   get kv(): KvStore {
     return this.#kv;
   }
 
-  /**
-   * KV operations of a batch of mutations, sorted by record, and the bucket index entries they
-   * add. Edge deletes read the edge's buckets.
-   */
-  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: BucketIndexCache }> {
-    if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m);
-    const ops: KvOperation[] = [];
-    const indexed = new BucketIndexCache(Number.MAX_SAFE_INTEGER);
-    const indexBucket: IndexBucket = (type, direction, nodeId, bucket, bucketMs) => {
-      if (indexed.has(type, direction, bucket, nodeId) || this.#indexedBuckets.has(type, direction, bucket, nodeId)) return;
-      indexed.add(type, direction, bucket, nodeId);
-      ops.push(bucketIndexOperation(type, direction, nodeId, bucket, bucketMs));
-    };
-    for (const m of mutations) {
-      if (m.op !== "deleteEdge") {
-        upsertOperations(this.schema, m, ops, indexBucket);
-        continue;
-      }
-      const def = this.schema.edge(m.type);
-      const upTo = bucketOf(m.time, def.bucketMs);
-      const ends = {
-        out: { self: m.from, other: m.to, buckets: [...(await listBuckets(this.#kv, m.type, "out", m.from, 0, upTo, false)), upTo] },
-        in: { self: m.to, other: m.from, buckets: [...(await listBuckets(this.#kv, m.type, "in", m.to, 0, upTo, false)), upTo] },
-      };
-      edgeDeleteOperations(m.type, ends, m.time, ops);
-    }
-    return { ops: this.#sort ? sortOperations(ops) : ops, indexed };
+  /** Resolves once the schema is checked against the graph's; rejects on a mismatch. */
+  ready(): Promise<void> {
+    this.#ready ??= checkSchema(this.#kv, this.schema).catch((error: unknown) => {
+      this.#ready = undefined; // a store that was down is checked again on the next call
+      throw error;
+    });
+    return this.#ready;
   }
 
-  /** Writes a batch of mutations in one KV batch; resolves with the KV operation count once durable. */
+  /** KV operations of a batch of mutations. Reads the times of the batch's edges it does not know. */
+  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: BucketIndexCache; edgeKeys: string[] }> {
+    if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m);
+    await this.ready();
+    const indexed = new BucketIndexCache(Number.MAX_SAFE_INTEGER);
+    const bucketOps: KvOperation[] = [];
+    const { ops, edgeKeys } = await planWrites(
+      this.#kv,
+      this.schema,
+      mutations,
+      (type, direction, nodeId, bucket, bucketMs) => {
+        if (indexed.has(type, direction, bucket, nodeId) || this.#indexedBuckets.has(type, direction, bucket, nodeId)) return;
+        indexed.add(type, direction, bucket, nodeId);
+        bucketOps.push(bucketIndexOperation(type, direction, nodeId, bucket, bucketMs));
+      },
+      this.#edgeTimes,
+    );
+    for (const op of bucketOps) ops.push(op);
+    return { ops: this.#sort ? sortOperations(ops) : ops, indexed, edgeKeys };
+  }
+
+  /**
+   * Writes a batch of mutations in one KV batch; resolves with the KV operation count once
+   * durable. How mutations are split into calls, their order and duplicates change nothing a
+   * read can see.
+   */
   async write(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<number> {
-    const { ops, indexed } = await this.plan(mutations, options);
-    await this.#kv.mutate(ops);
+    const { ops, indexed, edgeKeys } = await this.plan(mutations, options);
+    try {
+      await this.#kv.mutate(ops);
+    } catch (error) {
+      // What this batch planned is not stored: forget it, so later batches read the store.
+      this.#edgeTimes.forget(edgeKeys);
+      throw error;
+    }
     // Remember bucket index entries only once they are durable.
     this.#indexedBuckets.addAll(indexed);
     return ops.length;
+  }
+
+  /**
+   * Deletes a node and every edge of it, at `time`: `deleteNode` alone removes only the node's
+   * properties. Edges newer than `time` stay, as last-write-wins says.
+   */
+  async deleteNodeAndEdges(type: string, id: string, time: number): Promise<number> {
+    this.schema.node(type);
+    checkId("id", id);
+    let written = 0;
+    for (const def of this.schema.edges.values()) {
+      for (const direction of ["out", "in"] as const) {
+        if ((direction === "out" ? def.from : def.to) !== type) continue;
+        let cursor: string | undefined;
+        do {
+          const page = await this.neighbors(id, { edge: def.name, direction, since: 0, until: time + 1, limit: MAX_LIMIT, cursor });
+          const deletes: Mutation[] = page.edges.map((e) => ({ op: "deleteEdge", type: def.name, from: e.from, to: e.to, time }));
+          if (deletes.length > 0) written += await this.write(deletes);
+          cursor = page.cursor;
+        } while (cursor !== undefined);
+      }
+    }
+    return written + (await this.write([{ op: "deleteNode", type, id, time }]));
   }
 
   /** A node, or undefined when it does not exist. */
   async getNode(type: string, id: string): Promise<GraphNode | undefined> {
     this.schema.node(type);
     checkId("id", id);
-    const page = await this.#kv.getItems(nodeNamespace(type), id, { limit: 10_000 });
+    await this.ready();
+    const page = await this.#kv.getItems(nodeNamespace(type), id, { limit: MAX_LIMIT });
     if (page.items.length === 0) return undefined;
     const props: Record<string, PropertyValue> = {};
     let updated = 0n;
@@ -144,44 +206,30 @@ export class GraphStore {
     return Promise.all(ids.map((id) => this.getNode(type, id)));
   }
 
-  /** Neighbours of a node over one edge type, a page at a time. */
+  /** Neighbours of a node over one edge type, newest first, a page at a time. */
   async neighbors(nodeId: string, query: NeighborsQuery): Promise<NeighborsPage> {
     checkId("nodeId", nodeId);
     const edge = resolveEdge(this.schema, query.edge, query.direction);
     const limit = query.limit ?? 300;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new GraphError("INVALID_QUERY", `limit ${limit} must be an integer from 1 to 10000`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new GraphError("INVALID_QUERY", `limit ${limit} must be an integer from 1 to ${MAX_LIMIT}`);
     if (query.order !== undefined && query.order !== "latest" && query.order !== "any") {
       throw new GraphError("INVALID_QUERY", `order ${JSON.stringify(query.order)} must be "latest" or "any"`);
     }
+    await this.ready();
     return readNeighbors(this.#kv, edge, nodeId, query, this.#now(), this.#lookback);
   }
 
   /**
-   * Edges of a node over one edge type in the time window. Reads per-bucket counts (O(1) each);
-   * only when the total is small does it read the edges to count distinct ones exactly.
+   * Edges of a node over one edge type in the time window: exact (what paging through
+   * `neighbors` over the same window returns) up to `exactCountLimit` adjacency entries,
+   * an upper bound marked `exact: false` above it, read from O(1) per-bucket counts.
    */
   async countEdges(nodeId: string, query: Pick<NeighborsQuery, "edge" | "direction" | "since" | "until" | "lookbackMs">): Promise<EdgeCount> {
     checkId("nodeId", nodeId);
-    const { def, direction } = resolveEdge(this.schema, query.edge, query.direction);
-    const { since, until } = queryWindow(def, query, this.#now(), this.#lookback);
-    const buckets = await listBuckets(this.#kv, def.name, direction, nodeId, bucketOf(since, def.bucketMs), bucketOf(Math.min(until, 0xffffffff * def.bucketMs), def.bucketMs), true);
-    const ns = adjacencyNamespace(def.name, direction);
-    let total = 0;
-    for (const b of buckets) total += await this.#kv.countItems(ns, adjacencyRecordId(nodeId, b));
-    if (total > this.#exactLimit) return { count: total, exact: false };
-    const distinct = new Set<string>();
-    for (const b of buckets) {
-      let pageToken: string | undefined;
-      do {
-        const page = await this.#kv.getItems(ns, adjacencyRecordId(nodeId, b), { pageToken, limit: 10_000 });
-        for (const item of page.items) {
-          const t = edgeTime(item.value);
-          if (t >= since && t < until) distinct.add(decodeKey(item.key));
-        }
-        pageToken = page.next;
-      } while (pageToken !== undefined);
-    }
-    return { count: distinct.size, exact: true };
+    const edge = resolveEdge(this.schema, query.edge, query.direction);
+    const { since, until } = queryWindow(edge.def, query, this.#now(), this.#lookback);
+    await this.ready();
+    return countEdges(this.#kv, edge, nodeId, since, until, this.#exactLimit);
   }
 
   /** Breadth-first traversal of 1 to 4 hops with per-hop limits and a deadline. */
@@ -189,10 +237,20 @@ export class GraphStore {
     return traverse(this.schema, (id, q) => this.neighbors(id, q), query);
   }
 
+  /** The whole graph as canonical, sorted JSON lines (see `exportGraph`). */
+  async *export(): AsyncGenerator<string> {
+    await this.ready();
+    yield* exportGraph(this.#kv, this.schema);
+  }
+
+  /** Node and edge counts per type, records, items and bytes per namespace (a full scan). */
+  async stats(): Promise<GraphStats> {
+    await this.ready();
+    return graphStats(this.#kv, this.schema);
+  }
+
   /** Namespaces this graph writes, for backfill, export and configuration. */
   namespaces(): string[] {
-    const out = [...this.schema.nodes.keys()].map(nodeNamespace);
-    for (const e of this.schema.edges.keys()) for (const d of ["out", "in"] as const) out.push(adjacencyNamespace(e, d), bucketIndexNamespace(e, d));
-    return out;
+    return Object.keys(graphNamespaces(this.schema));
   }
 }

@@ -1,15 +1,17 @@
 import { GraphError } from "../errors/graph-error.js";
 
-/** Where a neighbours page stopped: a bucket, and an offset or a KV token inside it. */
+/**
+ * Where a neighbours page stopped: the bucket and the adjacency key (time and other end) of the
+ * last entry looked at. The next page starts strictly after that key, so an edge that stays put
+ * is returned once, and an edge that moves (a newer time) moves behind the cursor.
+ */
 export interface NeighborsCursor {
   /** The query this cursor belongs to. */
   readonly q: string;
   /** Bucket to resume in. */
   readonly b: number;
-  /** Offset in the time-sorted bucket (`latest`). */
-  readonly o?: number;
-  /** KV page token inside the bucket (`any`). */
-  readonly k?: string;
+  /** Last adjacency key looked at, hex. */
+  readonly k: string;
   /** The time window of the first page, kept so later pages read the same window as time moves on. */
   readonly s: number;
   readonly u: number;
@@ -27,7 +29,7 @@ export function decodeCursor(text: string, query: string): NeighborsCursor {
     throw new GraphError("INVALID_CURSOR", "cursor is not one this server issued; pass the previous page's cursor unchanged or omit it");
   }
   const c = parsed as Partial<NeighborsCursor>;
-  if (typeof c !== "object" || c === null || typeof c.b !== "number" || typeof c.q !== "string" || typeof c.s !== "number" || typeof c.u !== "number") {
+  if (typeof c !== "object" || c === null || typeof c.b !== "number" || typeof c.k !== "string" || !/^([0-9a-f]{2}){8,}$/.test(c.k) || typeof c.q !== "string" || typeof c.s !== "number" || typeof c.u !== "number") {
     throw new GraphError("INVALID_CURSOR", "cursor is malformed; pass the previous page's cursor unchanged or omit it");
   }
   if (c.q !== query) throw new GraphError("INVALID_CURSOR", "cursor belongs to another query (node, edge type, direction or order differ)");
