@@ -24,7 +24,10 @@ export interface EdgeTypeSpec {
    * @default 86_400_000 (one day)
    */
   readonly bucketMs?: number;
-  /** Edges older than this are not read by default (Netflix uses 100 days). @default none */
+  /**
+   * Edges older than this are not read unless a query sets `since` or `lookbackMs` (Netflix uses
+   * 100 days). @default the graph's `defaultLookbackMs`, itself 100 days by default
+   */
   readonly lookbackMs?: number;
 }
 
