@@ -5,10 +5,20 @@ import { demoCommand } from "./commands/demo-command.js";
 import { addQueryCommands } from "./commands/query-command.js";
 import { ingestCommand } from "./commands/ingest-command.js";
 import { generateCommand } from "./commands/generate-command.js";
+import { resetCommand } from "./commands/reset-command.js";
+import { backupCommand } from "./commands/backup-command.js";
+import { CliError } from "./cli-error.js";
 
 const DEFAULT_PATH = ".data/demo";
 
-const program = new Command("rdg").description("RDG: a real-time distributed graph on plain key-value stores").showHelpAfterError();
+const PATH_RULE = "a graph path is new, an empty directory, or a graph directory rdg created (it holds rdg-graph.json); rdg refuses anything else and touches nothing there";
+
+const program = new Command("rdg")
+  .description("RDG: a real-time distributed graph on plain key-value stores")
+  .addHelpText("after", `\nGraph paths (--path): ${PATH_RULE}.`)
+  .showHelpAfterError()
+  // Bad usage exits 2, like every refusal of the command; help and --version exit 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 program
   .command("demo")
@@ -16,7 +26,7 @@ program
   .option("--events <n>", "events to generate", positive("events"), 1_000_000)
   .option("--accounts <n>", "member accounts", positive("accounts"), 50_000)
   .option("--sessions <n>", "concurrent sessions", positive("sessions"), 20_000)
-  .option("--path <dir>", "LMDB directory (replaced unless --keep)", DEFAULT_PATH)
+  .option("--path <dir>", "graph directory; an rdg graph there is reset unless --keep", DEFAULT_PATH)
   .option("--keep", "keep the existing data and add to it", false)
   .option("--no-sync", "skip fsync at commit (faster; a machine crash may lose the last commits)")
   .action((o: { events: number; accounts: number; sessions: number; path: string; keep: boolean; sync: boolean }) =>
@@ -27,9 +37,10 @@ program
   .description("run one ingestion job into the embedded graph")
   .option("--source <kind>", "generator or file", "generator")
   .option("--file <path>", "JSON-lines events (with --source file)")
+  .option("--from-start", "read --file from its first line, ignoring the position this graph committed", false)
   .option("--events <n>", "events to generate (generator)", positive("events"))
   .option("--duration <seconds>", "stop after this long (generator)", positive("duration"))
-  .option("--path <dir>", "LMDB directory", DEFAULT_PATH)
+  .option("--path <dir>", "graph directory (created if new)", DEFAULT_PATH)
   .option("--dead-letters <path>", "JSON-lines file for refused events", ".data/dead-letters.jsonl")
   .action(ingestCommand);
 
@@ -41,9 +52,24 @@ program
   .option("--seed <n>", "generator seed", positive("seed"), 42)
   .action(generateCommand);
 
+program
+  .command("reset")
+  .description("remove the graph at --path: only the files rdg created there (data.mdb, lock.mdb, rdg-graph.json)")
+  .requiredOption("--path <dir>", "graph directory")
+  .option("--yes", "remove them; without it, prints what it would remove", false)
+  .action(resetCommand);
+
+program
+  .command("backup <dest>")
+  .description("copy the graph at --path into <dest>, a new or empty directory, while other processes may write to it")
+  .option("--path <dir>", "graph directory", DEFAULT_PATH)
+  .option("--compact", "leave out free pages (slower, smaller copy)", false)
+  .action(backupCommand);
+
 addQueryCommands(program, DEFAULT_PATH);
 
 program.parseAsync().catch((error: unknown) => {
+  // One line, no stack: what went wrong and what to do is in the message.
   console.error(`rdg: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
 });

@@ -1,4 +1,3 @@
-import { rmSync } from "node:fs";
 import type { GraphStore } from "@rdg/graph";
 import { openEmbeddedGraph } from "../open-graph.js";
 import { fmt } from "../progress.js";
@@ -34,8 +33,8 @@ async function pickJourney(graph: GraphStore, title: string): Promise<string | u
 
 /** `rdg demo`: generate member journeys, ingest into LMDB, then ask the graph questions. */
 export async function demoCommand(o: DemoOptions): Promise<void> {
-  if (!o.keep) rmSync(o.path, { recursive: true, force: true });
-  const { kv, graph } = openEmbeddedGraph(o.path, { noSync: o.noSync });
+  // Only an RDG graph is reset, and only its files: never a directory rdg did not create.
+  const { kv, graph } = openEmbeddedGraph(o.path, { access: o.keep ? "write" : "fresh", noSync: o.noSync });
   try {
     console.log(`RDG demo: ${fmt(o.events)} synthetic member events -> graph on LMDB at ${o.path}${o.noSync ? " (noSync)" : ""}`);
     const run = await runGeneratorJob(graph, { events: o.events, generator: { accounts: o.accounts, concurrentSessions: o.sessions, startTime: Date.now() - 6 * 3_600_000 } });

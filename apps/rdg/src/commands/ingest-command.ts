@@ -1,12 +1,16 @@
-import { FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
+import { existsSync } from "node:fs";
+import { FileChangedError, FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
+import { refusal } from "../cli-error.js";
+import { GraphFileCheckpoints, type GraphFileCheckpoint } from "../graph-checkpoints.js";
 import { openEmbeddedGraph } from "../open-graph.js";
-import { ProgressLine, describeMetrics } from "../progress.js";
+import { ProgressLine, describeMetrics, fmt } from "../progress.js";
 import { runGeneratorJob } from "./run-generator-job.js";
 
 /** Options of `rdg ingest`. */
 export interface IngestOptions {
   readonly source: string;
   readonly file?: string;
+  readonly fromStart: boolean;
   readonly events?: number;
   readonly duration?: number;
   readonly path: string;
@@ -15,33 +19,49 @@ export interface IngestOptions {
 
 /** `rdg ingest`: one job from the generator or a JSON-lines file into the embedded graph. */
 export async function ingestCommand(o: IngestOptions): Promise<void> {
-  if (o.source !== "generator" && o.source !== "file") throw new Error(`--source must be generator or file, got "${o.source}" (kafka comes with the services)`);
-  if (o.source === "file" && o.file === undefined) throw new Error("--source file needs --file <path>");
-  if (o.source === "generator" && o.events === undefined && o.duration === undefined) throw new Error("--source generator needs --events <n> or --duration <seconds>");
-  const { kv, graph } = openEmbeddedGraph(o.path);
+  if (o.source !== "generator" && o.source !== "file") throw refusal(`--source must be generator or file, got "${o.source}" (kafka comes with the services)`);
+  if (o.source === "file" && o.file === undefined) throw refusal("--source file needs --file <path>");
+  if (o.source === "generator" && o.events === undefined && o.duration === undefined) throw refusal("--source generator needs --events <n> or --duration <seconds>");
+  if (o.source === "generator" && o.fromStart) throw refusal("--from-start goes with --source file");
+  if (o.file !== undefined && !existsSync(o.file)) throw refusal(`event file ${o.file} does not exist; pass --file a JSON-lines file (see 'rdg generate')`);
+  const { kv, graph } = openEmbeddedGraph(o.path, { access: "write" });
   try {
     if (o.source === "generator") {
       await runGeneratorJob(graph, { events: o.events, durationMs: o.duration === undefined ? undefined : o.duration * 1000 });
       return;
     }
-    const progress = new ProgressLine();
-    const started = performance.now();
-    const map = (e: MemberEvent | UnparsableLine): ReturnType<typeof mapMemberEvent> => {
-      if ("unparsable" in e) throw new Error(`line ${e.line} is not JSON`);
-      return mapMemberEvent(e);
-    };
-    const job = new IngestJob<MemberEvent | UnparsableLine>({
-      name: "file",
-      source: new FileSource({ path: o.file!, checkpointPath: `${o.file}.offset` }),
-      map,
-      graph,
-      deadLetters: new FileDeadLetterSink(o.deadLetters),
-      eventTime: (e) => ("time" in e ? e.time : 0),
-      onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
-    });
-    const m = await job.run();
-    progress.done(`ingested: ${describeMetrics(m, (performance.now() - started) / 1000)}${m.deadLetters > 0 ? `; dead letters in ${o.deadLetters}` : ""}`);
+    await ingestFile(o.file!, o, new GraphFileCheckpoints(kv, o.file!), graph);
   } finally {
     await kv.close();
+  }
+}
+
+async function ingestFile(file: string, o: IngestOptions, checkpoints: GraphFileCheckpoints, graph: ReturnType<typeof openEmbeddedGraph>["graph"]): Promise<void> {
+  if (o.fromStart) await checkpoints.clear();
+  const progress = new ProgressLine();
+  const started = performance.now();
+  const map = (e: MemberEvent | UnparsableLine): ReturnType<typeof mapMemberEvent> => {
+    if ("unparsable" in e) throw new Error(`line ${e.line} is not JSON`);
+    return mapMemberEvent(e);
+  };
+  const onResume = (p: Readonly<{ line: number }>): void => {
+    process.stderr.write(`resuming ${file} at line ${p.line + 1}, committed to this graph at ${(p as GraphFileCheckpoint).committedAt}; pass --from-start to read it again\n`);
+  };
+  const job = new IngestJob<MemberEvent | UnparsableLine>({
+    name: "file",
+    source: new FileSource({ path: file, checkpoints, onResume }),
+    map,
+    graph,
+    deadLetters: new FileDeadLetterSink(o.deadLetters),
+    eventTime: (e) => ("time" in e ? e.time : 0),
+    onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
+  });
+  try {
+    const m = await job.run();
+    progress.done(`ingested: ${describeMetrics(m, (performance.now() - started) / 1000)}${m.deadLetters > 0 ? `; dead letters in ${o.deadLetters}` : ""}`);
+  } catch (error) {
+    if (!(error instanceof FileChangedError)) throw error;
+    const when = (await checkpoints.load())?.committedAt ?? "an earlier run";
+    throw refusal(`${file} changed since its first ${fmt(error.position.line)} lines were committed to this graph at ${when}; pass --from-start to read it again from the beginning`);
   }
 }
