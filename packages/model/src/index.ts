@@ -1,4 +1,6 @@
-export { ModelError, type ModelErrorCode } from "./errors/schema-error.js";
+export { RdgError, formatErrorMessage, hasMarker, type RdgErrorOptions } from "./errors/rdg-error.js";
+export { ModelError, MODEL_ERROR_CODES, type ModelErrorCode } from "./errors/model-error.js";
+export { ERROR_STATUS, errorInfo, httpStatusOf, isInputError, type ErrorCodeInfo, type RdgErrorCode } from "./errors/error-status.js";
 export type {
   EdgeTypeDef,
   EdgeTypeSpec,
@@ -19,5 +21,11 @@ export { checkId, MAX_ID_BYTES } from "./ids/ids.js";
 export * from "./keys/graph-keys.js";
 export type { DeleteEdge, DeleteNode, Mutation, UpsertEdge, UpsertNode } from "./mutations/mutation-types.js";
 export { validateMutation, mutationKey } from "./mutations/validate-mutation.js";
+export {
+  VALIDATION_DEFAULTS,
+  resolveValidationOptions,
+  type ResolvedValidationOptions,
+  type ValidationOptions,
+} from "./mutations/validation-options.js";
 export { mergeMutations } from "./mutations/merge-mutations.js";
 export { memberJourneySchema, MEMBER_JOURNEY_DEFINITION } from "./examples/member-journey-schema.js";

@@ -38,17 +38,18 @@ describe("defineSchema", () => {
 
 describe("validateMutation", () => {
   const s = memberJourneySchema;
+  const T = Date.UTC(2026, 0, 1);
   it("accepts a partial upsert that fits", () => {
-    const m: Mutation = { op: "upsertEdge", type: "watched", from: "p1", to: "t1", props: { positionSec: 30 }, time: 1 };
+    const m: Mutation = { op: "upsertEdge", type: "watched", from: "p1", to: "t1", props: { positionSec: 30 }, time: T, partial: true };
     expect(validateMutation(s, m)).toBe(m);
   });
   it("names the failing field for each kind of misfit", () => {
-    expect(fieldOf(() => validateMutation(s, { op: "upsertEdge", type: "watched", from: "p1", to: "t1", props: { positionSec: "30" as unknown as number }, time: 1 }))).toBe("edge watched.props.positionSec");
-    expect(fieldOf(() => validateMutation(s, { op: "upsertEdge", type: "watched", from: "p1", to: "t1", props: { colour: "red" }, time: 1 }))).toBe("edge watched.props.colour");
-    expect(fieldOf(() => validateMutation(s, { op: "upsertNode", type: "profile", id: "", time: 1 }))).toBe("node profile.id");
-    expect(fieldOf(() => validateMutation(s, { op: "upsertNode", type: "planet", id: "x", time: 1 }))).toBe("type");
+    expect(fieldOf(() => validateMutation(s, { op: "upsertEdge", type: "watched", from: "p1", to: "t1", props: { positionSec: "30" as unknown as number }, time: T }))).toBe("edge watched.props.positionSec");
+    expect(fieldOf(() => validateMutation(s, { op: "upsertEdge", type: "watched", from: "p1", to: "t1", props: { colour: "red" }, time: T }))).toBe("edge watched.props.colour");
+    expect(fieldOf(() => validateMutation(s, { op: "upsertNode", type: "profile", id: "", time: T }))).toBe("node profile.id");
+    expect(fieldOf(() => validateMutation(s, { op: "upsertNode", type: "planet", id: "x", time: T }))).toBe("type");
     expect(fieldOf(() => validateMutation(s, { op: "deleteEdge", type: "watched", from: "p", to: "t", time: -5 }))).toBe("edge watched.time");
-    expect(fieldOf(() => validateMutation(s, { op: "upsertNode", type: "title", id: "t", props: { name: 1.5 as unknown as string }, time: 1 }))).toBe("node title.props.name");
+    expect(fieldOf(() => validateMutation(s, { op: "upsertNode", type: "title", id: "t", props: { name: 1.5 as unknown as string }, time: T }))).toBe("node title.props.name");
     expect(fieldOf(() => validateMutation(s, { op: "fly" } as unknown as Mutation))).toBe("mutation.op");
   });
 });

@@ -1,3 +1,4 @@
+import { laterValueWins } from "../keys/value-codec.js";
 import type { PropertyValue } from "../schema/schema-types.js";
 import type { Mutation, UpsertEdge, UpsertNode } from "./mutation-types.js";
 
@@ -9,7 +10,9 @@ const propTime = (m: Upsert, p: string): number =>
 /**
  * Folds two mutations with the same `mutationKey` into one that stores the same final state:
  * each property keeps the value of its newest event, with that event's time, so coalescing
- * never changes what last-write-wins would have kept.
+ * never changes what last-write-wins would have kept (at equal times, the greater stored bytes
+ * win, as in the store). The result is `partial` only if both upserts are: a complete upsert
+ * merged with anything still carries every required property.
  */
 export function mergeMutations(a: Mutation, b: Mutation): Mutation {
   if (a.op === "deleteNode" || a.op === "deleteEdge" || b.op === "deleteNode" || b.op === "deleteEdge" || a.op !== b.op) {
@@ -17,19 +20,28 @@ export function mergeMutations(a: Mutation, b: Mutation): Mutation {
   }
   const newer = b.time >= a.time ? b : a;
   const older = newer === b ? a : b;
-  // The common case (heartbeats): the newer update names every property the older one did.
-  if (older.propTimes === undefined && newer.propTimes === undefined && coversProps(newer, older)) return newer;
+  // The common case (heartbeats): a strictly newer update names every property the older one did.
+  const partial = a.partial === true && b.partial === true;
+  if (newer.time > older.time && older.propTimes === undefined && newer.propTimes === undefined && coversProps(newer, older)) return withPartial(newer, partial);
   const props: Record<string, PropertyValue> = {};
   const propTimes: Record<string, number> = {};
   for (const p of new Set([...Object.keys(a.props ?? {}), ...Object.keys(b.props ?? {})])) {
     const ta = propTime(a, p);
     const tb = propTime(b, p);
-    const [from, t] = tb >= ta ? [b, tb] : [a, ta];
+    const bWins = ta < 0 || (tb >= 0 && laterValueWins(ta, a.props![p]!, tb, b.props![p]!));
+    const [from, t] = bWins ? [b, tb] : [a, ta];
     props[p] = from.props![p]!;
     if (t !== newer.time) propTimes[p] = t;
   }
   const time = Math.max(a.time, b.time);
-  return Object.keys(propTimes).length > 0 ? { ...newer, time, props, propTimes } : { ...newer, time, props, propTimes: undefined };
+  const merged = Object.keys(propTimes).length > 0 ? { ...newer, time, props, propTimes } : { ...newer, time, props, propTimes: undefined };
+  return withPartial(merged, partial);
+}
+
+function withPartial<M extends Upsert>(m: M, partial: boolean): M {
+  if ((m.partial === true) === partial) return m;
+  const { partial: _dropped, ...rest } = m;
+  return (partial ? { ...rest, partial } : rest) as M;
 }
 
 function coversProps(newer: Upsert, older: Upsert): boolean {

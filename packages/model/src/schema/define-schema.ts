@@ -1,4 +1,4 @@
-import { ModelError } from "../errors/schema-error.js";
+import { ModelError } from "../errors/model-error.js";
 import type {
   EdgeTypeDef,
   NodeTypeDef,

@@ -1,4 +1,6 @@
-import { ModelError } from "../errors/schema-error.js";
+import { ModelError } from "../errors/model-error.js";
+import { checkText } from "../ids/text.js";
+import { VALIDATION_DEFAULTS } from "../mutations/validation-options.js";
 import type { Properties, PropertyDef } from "./schema-types.js";
 
 function fits(def: PropertyDef, value: unknown): boolean {
@@ -15,11 +17,25 @@ function fits(def: PropertyDef, value: unknown): boolean {
   }
 }
 
+/** A short, printable view of a value for a message: a 5 MB string must not become a 5 MB message. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 60 ? text : `${text.slice(0, 40)}... (${text.length} characters)`;
+}
+
 /**
  * Checks properties against their definitions. `partial` accepts missing required properties
- * (an upsert may touch only some of them). Throws a `ModelError` naming the field.
+ * (an upsert that touches only some of them). String values must be valid text (no lone
+ * UTF-16 surrogates) of at most `maxStringBytes` UTF-8 bytes. Throws a `ModelError` naming
+ * the field.
  */
-export function validateProperties(owner: string, defs: ReadonlyMap<string, PropertyDef>, props: unknown, partial: boolean): Properties {
+export function validateProperties(
+  owner: string,
+  defs: ReadonlyMap<string, PropertyDef>,
+  props: unknown,
+  partial: boolean,
+  limits: { readonly maxStringBytes: number } = VALIDATION_DEFAULTS,
+): Properties {
   if (props === undefined) props = {};
   if (typeof props !== "object" || props === null || Array.isArray(props)) {
     throw new ModelError("VALIDATION", `${owner}.props`, "must be an object");
@@ -31,12 +47,15 @@ export function validateProperties(owner: string, defs: ReadonlyMap<string, Prop
       throw new ModelError("VALIDATION", `${owner}.props.${name}`, `not in the schema; known: ${[...defs.keys()].join(", ") || "(none)"}`);
     }
     if (!fits(def, value)) {
-      throw new ModelError("VALIDATION", `${owner}.props.${name}`, `expected ${def.type}, got ${value === null ? "null" : typeof value} ${JSON.stringify(value)}`);
+      throw new ModelError("VALIDATION", `${owner}.props.${name}`, `expected ${def.type}, got ${value === null ? "null" : typeof value} ${preview(value)}`);
     }
+    if (def.type === "string") checkText("VALIDATION", `${owner}.props.${name}`, value as string, limits.maxStringBytes, "maxStringBytes");
   }
   if (!partial) {
     for (const def of defs.values()) {
-      if (!def.optional && !(def.name in record)) throw new ModelError("VALIDATION", `${owner}.props.${def.name}`, "is required");
+      if (!def.optional && !Object.hasOwn(record, def.name)) {
+        throw new ModelError("VALIDATION", `${owner}.props.${def.name}`, "is required; give it, or mark the upsert partial: true to update only the properties it names");
+      }
     }
   }
   return record as Properties;
