@@ -42,7 +42,7 @@ export function readBigInt(value: unknown): bigint {
 export function ttlSeconds(ttlMs: number, nowMs: number): number {
   const seconds = Math.ceil((nowMs + ttlMs) / 1000) - Math.floor(nowMs / 1000);
   if (seconds > MAX_TTL_SECONDS) {
-    throw new InvalidArgumentError("ttlMs", `[kv-cassandra] ${ttlMs} ms exceeds Cassandra's maximum TTL of ${MAX_TTL_SECONDS} s (20 years)`);
+    throw new InvalidArgumentError("ttlMs", `${ttlMs} ms exceeds Cassandra's maximum TTL of ${MAX_TTL_SECONDS} s (20 years)`, { origin: "kv-cassandra" });
   }
   return seconds;
 }

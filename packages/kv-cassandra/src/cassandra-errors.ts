@@ -45,7 +45,7 @@ export function toKvError(error: unknown, operation: string): KvError {
   return new KvError("BACKEND", `[${STORE_NAME}] ${operation} failed: ${message}`, { cause: error });
 }
 
-/** A bad store option, named, with what to change. */
+/** A bad store option: `[kv-cassandra] <option>: <what is wrong>; <what to do>`. */
 export function optionError(option: string, message: string): InvalidArgumentError {
-  return new InvalidArgumentError("options", `[${STORE_NAME}] ${option} ${message}`);
+  return new InvalidArgumentError(option, message, { origin: STORE_NAME });
 }

@@ -170,14 +170,14 @@ describe("options and lifecycle", () => {
     const bad: [string, () => unknown, RegExp][] = [
       ["no client", () => new CassandraKvStore({}), /exactly one of "client"/],
       ["both", () => new CassandraKvStore({ client, clientOptions: clientOptions() }), /exactly one of "client"/],
-      ["no contact points", () => new CassandraKvStore({ clientOptions: {} }), /contactPoints is required/],
-      ["keyspace", () => new CassandraKvStore({ client, keyspace: "bad-name" }), /keyspace must be/],
-      ["replication", () => new CassandraKvStore({ client, replication: { replication_factor: 1 } as never }), /replication must be an object with a "class"/],
-      ["replication value", () => new CassandraKvStore({ client, replication: { class: "SimpleStrategy", replication_factor: "1'}" } }), /invalid entry/],
-      ["consistency", () => new CassandraKvStore({ client, writeConsistency: "most" as never }), /writeConsistency must be one of/],
-      ["read at any", () => new CassandraKvStore({ client, readConsistency: "any" }), /for writes only/],
-      ["concurrency", () => new CassandraKvStore({ client, writeConcurrency: 0 }), /writeConcurrency must be a positive integer/],
-      ["namespace ttl", () => new CassandraKvStore({ client, namespaces: { a: { ttlMs: 0 } } }), /namespaces\["a"\]\.ttlMs/],
+      ["no contact points", () => new CassandraKvStore({ clientOptions: {} }), /clientOptions\.contactPoints: is required/],
+      ["keyspace", () => new CassandraKvStore({ client, keyspace: "bad-name" }), /keyspace: must be/],
+      ["replication", () => new CassandraKvStore({ client, replication: { replication_factor: 1 } as never }), /replication: must be an object with a "class"/],
+      ["replication value", () => new CassandraKvStore({ client, replication: { class: "SimpleStrategy", replication_factor: "1'}" } }), /replication: has an invalid entry/],
+      ["consistency", () => new CassandraKvStore({ client, writeConsistency: "most" as never }), /writeConsistency: must be one of/],
+      ["read at any", () => new CassandraKvStore({ client, readConsistency: "any" }), /readConsistency: cannot be "any".*for writes only/],
+      ["concurrency", () => new CassandraKvStore({ client, writeConcurrency: 0 }), /writeConcurrency: must be a positive integer/],
+      ["namespace ttl", () => new CassandraKvStore({ client, namespaces: { a: { ttlMs: 0 } } }), /^\[kv-cassandra\] namespaces\["a"\]\.ttlMs: /],
       ["namespace keyspace", () => new CassandraKvStore({ client, namespaces: { a: { keyspace: "1x" } } }), /namespaces\["a"\]\.keyspace/],
       ["namespace table", () => new CassandraKvStore({ client, defaultNamespace: { table: "has space" } }), /defaultNamespace\.table/],
       ["namespace name", () => new CassandraKvStore({ client, namespaces: { "bad name!": {} } }), /namespace/],
@@ -192,6 +192,8 @@ describe("options and lifecycle", () => {
       assert.ok(KvError.isInstance(caught), `${what}: expected a KvError, got ${String(caught)}`);
       assert.equal(caught.code, "INVALID_ARGUMENT", what);
       assert.match(caught.message, pattern, what);
+      // One format for option errors: [<origin>] <option>: <what is wrong>; <what to do>.
+      assert.ok(caught.message.startsWith(`[kv-cassandra] ${caught.field}: `) || caught.message.startsWith(`[kv] ${caught.field}: `), caught.message);
     }
   });
 

@@ -73,18 +73,18 @@ export class RedisKvStore extends KvStoreBase implements KvStore {
 
   constructor(options: RedisKvStoreOptions) {
     super();
-    if (typeof options !== "object" || options === null) throw new RedisOptionsError("pass an options object, e.g. { url: \"redis://127.0.0.1:6379\" }");
+    if (typeof options !== "object" || options === null) throw new RedisOptionsError("options", "must be an object, e.g. { url: \"redis://127.0.0.1:6379\" }");
     const prefix = options.keyPrefix ?? "rdg:";
     if (typeof prefix !== "string" || /[{}]/.test(prefix)) {
-      throw new RedisOptionsError(`"keyPrefix" must be a string without "{" or "}" (they would change the Cluster hash tag), got ${JSON.stringify(prefix)}`);
+      throw new RedisOptionsError("keyPrefix", `must be a string without "{" or "}" (they would change the Cluster hash tag), got ${JSON.stringify(prefix)}`);
     }
     const grace = options.expiredRecordGraceMs ?? 86_400_000;
     if (typeof grace !== "number" || !Number.isFinite(grace) || grace < 0) {
-      throw new RedisOptionsError(`"expiredRecordGraceMs" must be a finite number of ms >= 0, got ${String(grace)}`);
+      throw new RedisOptionsError("expiredRecordGraceMs", `must be a finite number of ms >= 0, got ${String(grace)}`);
     }
     const readyTimeout = options.readyTimeoutMs ?? 3000;
     if (typeof readyTimeout !== "number" || !(readyTimeout > 0)) {
-      throw new RedisOptionsError(`"readyTimeoutMs" must be a positive number of ms, got ${String(readyTimeout)}`);
+      throw new RedisOptionsError("readyTimeoutMs", `must be a positive number of ms, got ${String(readyTimeout)}`);
     }
     const { client, owned } = createStoreClient(options);
     this.#options = Object.freeze({ ...options });

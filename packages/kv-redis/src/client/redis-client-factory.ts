@@ -31,24 +31,28 @@ function nodeDefaults(options: RedisKvStoreOptions): RedisOptions {
 function checkClientOptions(options: RedisKvStoreOptions): void {
   const given = [options.client, options.url, options.clusterNodes].filter((v) => v !== undefined).length;
   if (given !== 1) {
-    throw new RedisOptionsError(`give exactly one of "client", "url" or "clusterNodes" (got ${given === 0 ? "none" : given})`);
+    throw new RedisOptionsError("options", `give exactly one of "client", "url" or "clusterNodes" (got ${given === 0 ? "none" : given})`);
   }
   if (options.url !== undefined && (typeof options.url !== "string" || !/^rediss?:\/\//.test(options.url))) {
-    throw new RedisOptionsError(`"url" must start with redis:// or rediss://, got ${JSON.stringify(options.url)}`);
+    throw new RedisOptionsError("url", `must start with redis:// or rediss://, got ${JSON.stringify(options.url)}`);
   }
   if (options.clusterNodes !== undefined && (!Array.isArray(options.clusterNodes) || options.clusterNodes.length === 0)) {
-    throw new RedisOptionsError('"clusterNodes" must be a non-empty array of startup nodes, e.g. ["127.0.0.1:17001"]');
+    throw new RedisOptionsError("clusterNodes", 'must be a non-empty array of startup nodes, e.g. ["127.0.0.1:17001"]');
   }
   const client = options.client;
   if (client !== undefined && (typeof client !== "object" || client === null || typeof client.evalsha !== "function" || typeof client.on !== "function")) {
-    throw new RedisOptionsError('"client" must be an ioredis Redis or Cluster instance');
+    throw new RedisOptionsError("client", 'must be an ioredis Redis or Cluster instance');
   }
-  const ioredisPrefix = options.redisOptions?.keyPrefix ?? options.clusterOptions?.keyPrefix ?? options.clusterOptions?.redisOptions?.keyPrefix;
-  if (ioredisPrefix) {
-    throw new RedisOptionsError(`ioredis' keyPrefix ${JSON.stringify(ioredisPrefix)} is not seen by SCAN patterns: use the store's "keyPrefix" option instead`);
+  const prefixed: [string, string | undefined][] = [
+    ["redisOptions.keyPrefix", options.redisOptions?.keyPrefix],
+    ["clusterOptions.keyPrefix", options.clusterOptions?.keyPrefix],
+    ["clusterOptions.redisOptions.keyPrefix", options.clusterOptions?.redisOptions?.keyPrefix],
+  ];
+  for (const [option, prefix] of prefixed) {
+    if (prefix) throw new RedisOptionsError(option, `ioredis' keyPrefix ${JSON.stringify(prefix)} is not seen by SCAN patterns; use the store's "keyPrefix" option instead`);
   }
   if (client?.options.keyPrefix) {
-    throw new RedisOptionsError(`the client sets ioredis' keyPrefix ${JSON.stringify(client.options.keyPrefix)}, which SCAN patterns do not see: use the store's "keyPrefix" option instead`);
+    throw new RedisOptionsError("client", `sets ioredis' keyPrefix ${JSON.stringify(client.options.keyPrefix)}, which SCAN patterns do not see; use the store's "keyPrefix" option instead`);
   }
 }
 
