@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -15,6 +15,30 @@ function example(pkg: string): { code: string; promised: string[] } {
   const promised = [...code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]!);
   return { code, promised };
 }
+
+/** Every README of the repository: root, packages/*, apps/*. */
+function readmes(): string[] {
+  const inside = (folder: string): string[] =>
+    readdirSync(join(root, folder)).map((name) => join(folder, name, "README.md")).filter((f) => existsSync(join(root, f)));
+  return ["README.md", ...inside("packages"), ...inside("apps")];
+}
+
+describe("README examples run on every Node that `engines` allows", () => {
+  it("no README shows `await using` (Node 22 cannot parse it); closing is written with try/finally", () => {
+    const offenders = readmes().filter((f) => /^\s*await using /m.test(readFileSync(join(root, f), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
+  it("every package asks for the same Node as the repository", () => {
+    const engines = (f: string): unknown => (JSON.parse(readFileSync(join(root, f), "utf8")) as { engines?: { node?: string } }).engines?.node;
+    const want = engines("package.json");
+    expect(want).toBe(">=22");
+    const manifests = ["packages", "apps"].flatMap((folder) =>
+      readdirSync(join(root, folder)).map((name) => join(folder, name, "package.json")).filter((f) => existsSync(join(root, f))));
+    expect(manifests.length).toBeGreaterThan(5);
+    for (const m of manifests) expect([m, engines(m)]).toEqual([m, want]);
+  });
+});
 
 describe("README examples run as written", () => {
   for (const pkg of PACKAGES) {
