@@ -85,9 +85,6 @@ function checkEnvironmentPath(path: string): void {
     if (stat.isDirectory()) return;
     const kind = stat.isFile() ? "a file" : "not a directory";
     const what = at === resolve(path) ? `is ${kind}` : `is inside ${at}, which is ${kind}`;
-    const error = new InvalidArgumentError("path", "");
-    // The origin first, as every store's option errors read: "[kv-lmdb] ...".
-    error.message = `[kv-lmdb] path "${path}" ${what}: pass a directory for the LMDB environment (an existing one, or a new path that will be created), not a data file`;
-    throw error;
+    throw new InvalidArgumentError("path", `"${path}" ${what}; pass a directory for the LMDB environment (an existing one, or a new path that will be created), not a data file`, { origin: "kv-lmdb" });
   }
 }
