@@ -184,8 +184,8 @@ describe("MemberJourneyGenerator", () => {
   });
 
   it("refuses nonsensical options with a clear error", () => {
-    expect(() => new MemberJourneyGenerator({ accounts: 0 })).toThrow(/accounts must be a positive integer/);
-    expect(() => new MemberJourneyGenerator({ titles: 10, games: 20 })).toThrow(/games must not exceed titles/);
+    expect(() => new MemberJourneyGenerator({ accounts: 0 })).toThrow(/\[ingest\] accounts: must be a positive integer/);
+    expect(() => new MemberJourneyGenerator({ titles: 10, games: 20 })).toThrow(/\[ingest\] games: 20 exceeds titles/);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Mutation } from "@rdg/model";
+import { IngestOptionsError } from "../errors/ingest-options-error.js";
 import type { MemberEvent, MemberTopic } from "./member-events.js";
 import { exponential, seededRandom, zipfSampler } from "./random.js";
 
@@ -77,9 +78,9 @@ export class MemberJourneyGenerator {
       ...options,
     };
     for (const k of ["accounts", "concurrentSessions", "titles", "games", "liveEvents"] as const) {
-      if (!Number.isInteger(o[k]) || o[k] < 1) throw new RangeError(`[ingest] generator option ${k} must be a positive integer, got ${o[k]}`);
+      if (!Number.isInteger(o[k]) || o[k] < 1) throw new IngestOptionsError(k, `must be a positive integer, got ${o[k]}`);
     }
-    if (o.games > o.titles) throw new RangeError("[ingest] generator option games must not exceed titles (game i is based on title i)");
+    if (o.games > o.titles) throw new IngestOptionsError("games", `${o.games} exceeds titles (${o.titles}): game i is based on title i; give at most as many games as titles`);
     this.options = Object.freeze(o);
     this.#random = seededRandom(o.seed);
     this.#title = zipfSampler(o.titles, o.zipfExponent, this.#random);

@@ -1,33 +1,30 @@
 import type { Mutation } from "@rdg/model";
+import { BadEventError } from "../errors/bad-event-error.js";
 import type { MemberEvent } from "./member-events.js";
-
-/** Thrown for an event the mapper cannot turn into mutations; the job dead-letters it. */
-export class BadEventError extends Error {
-  constructor(message: string) {
-    super(`[ingest] bad event: ${message}`);
-    this.name = "BadEventError";
-  }
-}
 
 function need(e: MemberEvent, field: keyof MemberEvent): string {
   const v = e[field];
-  if (typeof v !== "string" || v === "") throw new BadEventError(`${e.type} event needs ${field}`);
+  if (typeof v !== "string" || v === "") throw new BadEventError(`${e.type} event needs ${field}`, { field });
   return v;
 }
 
 /**
  * Member-journey events to graph mutations (see the schema in @rdg/model). Heartbeats update
  * the watched edge only; the device link is refreshed by the events that start something.
+ * A login also upserts the profile node (its properties are all optional, so the id is
+ * enough) and the device node. Every upsert carries every required property of its type, so
+ * none is `partial`; the accounts, titles, games and live events come from the catalogue.
  */
 export function mapMemberEvent(e: MemberEvent): Mutation[] {
   if (typeof e !== "object" || e === null) throw new BadEventError("not an object");
   const time = e.time;
-  if (typeof time !== "number" || !Number.isFinite(time)) throw new BadEventError(`time ${JSON.stringify(time)} is not a number of milliseconds`);
+  if (typeof time !== "number" || !Number.isFinite(time)) throw new BadEventError(`${JSON.stringify(time)} is not a number of milliseconds`, { field: "time" });
   switch (e.type) {
     case "login":
       return [
         { op: "upsertNode", type: "device", id: need(e, "deviceId"), props: { kind: need(e, "deviceKind") }, time },
-        { op: "upsertEdge", type: "hasProfile", from: need(e, "accountId"), to: need(e, "profileId"), time },
+        { op: "upsertNode", type: "profile", id: need(e, "profileId"), time },
+        { op: "upsertEdge", type: "hasProfile", from: need(e, "accountId"), to: e.profileId, time },
         { op: "upsertEdge", type: "loggedInFrom", from: e.accountId, to: e.deviceId, props: { method: "password" }, time },
         { op: "upsertEdge", type: "usesDevice", from: e.profileId, to: e.deviceId, props: { lastSeen: time }, time },
       ];
@@ -57,7 +54,7 @@ export function mapMemberEvent(e: MemberEvent): Mutation[] {
       ];
     }
     default:
-      throw new BadEventError(`unknown type ${JSON.stringify((e as { type: unknown }).type)}`);
+      throw new BadEventError(`unknown type ${JSON.stringify((e as { type: unknown }).type)}; known: login, playStart, heartbeat, playStop, gameLaunch, gameHeartbeat, liveJoin, search`, { field: "type" });
   }
 }
 

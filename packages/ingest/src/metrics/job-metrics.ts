@@ -10,6 +10,8 @@ export interface JobMetrics {
   deadLetters: number;
   batchesWritten: number;
   writeRetries: number;
+  /** Batches the store refused for their content, split to find and dead-letter the refused events. */
+  batchesIsolated: number;
   /** Events behind the head of the source, where it knows. */
   lag: number;
   /** Milliseconds from reading an event to its write being durable (queryable): last and worst. */
@@ -27,6 +29,7 @@ export function newMetrics(): JobMetrics {
     deadLetters: 0,
     batchesWritten: 0,
     writeRetries: 0,
+    batchesIsolated: 0,
     lag: 0,
     freshnessLastMs: 0,
     freshnessMaxMs: 0,

@@ -15,7 +15,11 @@ export interface EventSource<E> {
   close?(): Promise<void>;
 }
 
-/** Turns one event into graph mutations; throws to send the event to the dead-letter sink. */
+/**
+ * Turns one event into graph mutations; throws to send the event to the dead-letter sink. It
+ * may be called again for the same event (when a batch the store refused is split to find the
+ * refused events), so it must return the same mutations for the same event.
+ */
 export type EventMapper<E> = (event: E) => readonly Mutation[];
 
 /** Where bad events go, with the reason. */
