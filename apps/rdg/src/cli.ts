@@ -7,6 +7,8 @@ import { ingestCommand } from "./commands/ingest-command.js";
 import { generateCommand } from "./commands/generate-command.js";
 import { resetCommand } from "./commands/reset-command.js";
 import { backupCommand } from "./commands/backup-command.js";
+import { statsCommand } from "./commands/stats-command.js";
+import { exportCommand } from "./commands/export-command.js";
 import { CliError } from "./cli-error.js";
 
 const DEFAULT_PATH = ".data/demo";
@@ -42,6 +44,7 @@ program
   .option("--duration <seconds>", "stop after this long (generator)", positive("duration"))
   .option("--path <dir>", "graph directory (created if new)", DEFAULT_PATH)
   .option("--dead-letters <path>", "JSON-lines file for refused events", ".data/dead-letters.jsonl")
+  .option("--batch-size <n>", "most events per graph write (file)", positive("batch-size"))
   .action(ingestCommand);
 
 program
@@ -65,6 +68,20 @@ program
   .option("--path <dir>", "graph directory", DEFAULT_PATH)
   .option("--compact", "leave out free pages (slower, smaller copy)", false)
   .action(backupCommand);
+
+program
+  .command("stats")
+  .description("node and live edge counts per type, records, items and bytes per namespace, and the schema the graph was written with")
+  .option("--path <dir>", "graph directory", DEFAULT_PATH)
+  .option("--json", "print JSON", false)
+  .action(statsCommand);
+
+program
+  .command("export")
+  .description("the whole graph as canonical JSON lines, sorted: two graphs holding the same state export the same bytes")
+  .option("--path <dir>", "graph directory", DEFAULT_PATH)
+  .option("--out <file>", "write to this new file instead of standard output")
+  .action(exportCommand);
 
 addQueryCommands(program, DEFAULT_PATH);
 

@@ -15,6 +15,8 @@ export interface IngestOptions {
   readonly duration?: number;
   readonly path: string;
   readonly deadLetters: string;
+  /** Most events per graph write. @default the job's */
+  readonly batchSize?: number;
 }
 
 /** `rdg ingest`: one job from the generator or a JSON-lines file into the embedded graph. */
@@ -54,6 +56,7 @@ async function ingestFile(file: string, o: IngestOptions, checkpoints: GraphFile
     graph,
     deadLetters: new FileDeadLetterSink(o.deadLetters),
     eventTime: (e) => ("time" in e ? e.time : 0),
+    batchSize: o.batchSize,
     onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
   });
   try {
