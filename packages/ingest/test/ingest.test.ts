@@ -21,6 +21,17 @@ import {
   type UnparsableLine,
 } from "../src/index.js";
 
+/** The store with its `mutate` replaced; every other call goes to the store itself. */
+function withMutate(kv: MemoryKvStore, override: { mutate: MemoryKvStore["mutate"] }): MemoryKvStore {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "mutate") return override.mutate;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 const dir = mkdtempSync(join(tmpdir(), "rdg-ingest-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = Date.UTC(2026, 10, 25, 10);
@@ -91,7 +102,7 @@ describe("IngestJob", () => {
   it("retries a retryable write error and commits nothing of a write that failed for good", async () => {
     const kv = new MemoryKvStore({ namespaces: graphNamespaces(memberJourneySchema) });
     let failures = 2;
-    const flaky = Object.assign(Object.create(kv) as MemoryKvStore, {
+    const flaky = withMutate(kv, {
       mutate: (ops: readonly KvOperation[]) => (failures-- > 0 ? Promise.reject(new KvConnectionError("test", "connection reset")) : kv.mutate(ops)),
     });
     const { graph } = setup(flaky);
@@ -102,7 +113,7 @@ describe("IngestJob", () => {
 
     // The first write fails for good while the second, in flight beside it, succeeds: neither batch is committed.
     let calls = 0;
-    const firstFails = Object.assign(Object.create(kv) as MemoryKvStore, {
+    const firstFails = withMutate(kv, {
       mutate: async (ops: readonly KvOperation[]) => {
         if (calls++ === 0) { await new Promise((r) => setTimeout(r, 30)); throw new Error("first write lost"); }
         return kv.mutate(ops);
@@ -113,7 +124,7 @@ describe("IngestJob", () => {
     expect(calls).toBe(2);
     expect(src3.committed).toEqual([]);
 
-    const broken = Object.assign(Object.create(kv) as MemoryKvStore, { mutate: () => Promise.reject(new Error("disk on fire")) });
+    const broken = withMutate(kv, { mutate: () => Promise.reject(new Error("disk on fire")) });
     const src2 = new ArraySource([ev({ time: T0 }), ev({ time: T0 + 1 })], 1);
     await expect(job(setup(broken).graph, src2, { batchSize: 1 }).job.run()).rejects.toThrow(/disk on fire/);
     expect(src2.committed).toEqual([]);
@@ -121,7 +132,7 @@ describe("IngestJob", () => {
 
   it("applies backpressure: a slow store slows the source instead of buffering", async () => {
     const kv = new MemoryKvStore({ namespaces: graphNamespaces(memberJourneySchema) });
-    const slow = Object.assign(Object.create(kv) as MemoryKvStore, {
+    const slow = withMutate(kv, {
       mutate: async (ops: readonly KvOperation[]) => { await new Promise((r) => setTimeout(r, 20)); return kv.mutate(ops); },
     });
     let read = 0;
@@ -140,10 +151,11 @@ describe("IngestJob", () => {
     };
     const m = await job(setup(slow).graph, source, { batchSize: 1, concurrency: 2 }).job.run();
     expect(inner.committed).toHaveLength(40);
-    // 40 edges on two ends, 40 out-bucket index entries and the in-bucket entry of t1 (written
-    // again by a batch planned while the first was in flight): no count lost to concurrency.
-    expect(m.kvOperations).toBeGreaterThanOrEqual(121);
-    expect(m.kvOperations).toBeLessThanOrEqual(123);
+    // 40 edges (their state record and both adjacency ends), 40 out-bucket index entries and
+    // the in-bucket entry of t1 (written again by a batch planned while the first was in
+    // flight): no count lost to concurrency.
+    expect(m.kvOperations).toBeGreaterThanOrEqual(161);
+    expect(m.kvOperations).toBeLessThanOrEqual(162);
     // Freshness is per batch (read to durable), not time since the job started (40 x 20 ms).
     expect(m.freshnessLastMs).toBeGreaterThan(0);
     expect(m.freshnessLastMs).toBeLessThan((Date.now() - m.startedAt) / 2);
