@@ -29,3 +29,5 @@ export {
 } from "./mutations/validation-options.js";
 export { mergeMutations } from "./mutations/merge-mutations.js";
 export { memberJourneySchema, MEMBER_JOURNEY_DEFINITION } from "./examples/member-journey-schema.js";
+export { seededRandom } from "./util/seeded-random.js";
+export { encodeValue, decodeValue, laterValueWins } from "./keys/value-codec.js";
