@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MemoryKvStore, ValueTooLargeError, type KvOperation } from "@rdg/kv";
-import { GraphStore, graphNamespaces } from "@rdg/graph";
+import { MemoryKvStore, StoreClosedError, ValueTooLargeError, type KvOperation } from "@rdg/kv";
+import { GraphError, GraphStore, graphNamespaces } from "@rdg/graph";
 import { memberJourneySchema } from "@rdg/model";
 import { ArraySource, IngestJob, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type IngestJobOptions, type MemberEvent } from "../src/index.js";
 
@@ -111,11 +111,13 @@ describe("poison events", () => {
   });
 
   it("still stops, committing nothing more, when the store fails for a reason that is not the events'", async () => {
-    const kv = memoryKv();
-    const broken = withMutate(kv, () => Promise.reject(new Error("disk on fire")));
-    const { source, dlq, done } = run([ev({ time: T0 }), ev({ time: T0 + 1, profileId: "p2" })], broken, { batchSize: 1 }, 1);
-    await expect(done).rejects.toThrow(/disk on fire/);
-    expect(source.committed).toEqual([]);
-    expect(dlq.letters).toEqual([]);
+    const failures = [new Error("disk on fire"), new StoreClosedError("kv-memory", "mutate"), new GraphError("SCHEMA_MISMATCH", "the schema does not match")];
+    for (const failure of failures) {
+      const broken = withMutate(memoryKv(), () => Promise.reject(failure));
+      const { source, dlq, done } = run([ev({ time: T0 }), ev({ time: T0 + 1, profileId: "p2" })], broken, { batchSize: 1 }, 1);
+      await expect(done).rejects.toBe(failure);
+      expect(source.committed).toEqual([]);
+      expect(dlq.letters).toEqual([]);
+    }
   });
 });

@@ -46,8 +46,9 @@ describe("ERROR_STATUS", () => {
     for (const [code, r] of rows) {
       expect(code).toMatch(/^[A-Z][A-Z_]+$/);
       expect([400, 404, 409, 413, 422, 500, 502, 503, 504]).toContain(r.status);
-      // Only codes that blame the server or its stores may be retried.
+      // Only codes that blame the server or its stores may be retried; only 4xx codes blame the input.
       if (r.retryable) expect(r.status).toBeGreaterThanOrEqual(500);
+      if (r.blamesInput) expect([400, 404, 413, 422]).toContain(r.status);
       expect(r.packages.length).toBeGreaterThan(0);
     }
   });
@@ -67,13 +68,16 @@ describe("ERROR_STATUS", () => {
     expect([httpStatusOf(unknownCode), isInputError(unknownCode)]).toEqual([500, false]);
     const down = new RdgError("CONNECTION", "[kv-redis] down", { retryable: true });
     expect([httpStatusOf(down), isInputError(down)]).toEqual([503, false]);
+    // A conflict with stored state is the caller's (409) but not its content's: not an input error.
+    const mismatch = new RdgError("SCHEMA_MISMATCH", "[graph] the schema does not match");
+    expect([httpStatusOf(mismatch), isInputError(mismatch)]).toEqual([409, false]);
   });
 
   it("is the table in the README, row for row", () => {
     const readme = readFileSync(join(import.meta.dirname, "..", "README.md"), "utf8");
-    const documented = [...readme.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \| (yes|no) \| (\d+) \| ([^|]+) \|$/gm)].map((m) => [
+    const documented = [...readme.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \| (yes|no) \| (yes|no) \| (\d+) \| ([^|]+) \|$/gm)].map((m) => [
       m[1] as RdgErrorCode,
-      { packages: m[2]!.trim().split(", "), retryable: m[3] === "yes", status: Number(m[4]), meaning: m[5]!.trim() },
+      { packages: m[2]!.trim().split(", "), retryable: m[3] === "yes", blamesInput: m[4] === "yes", status: Number(m[5]), meaning: m[6]!.trim() },
     ]);
     expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(rows.map(([c, r]) => [c, { ...r, packages: [...r.packages] }])));
   });

@@ -25,6 +25,11 @@ export interface ErrorCodeInfo {
   readonly status: number;
   /** True when errors of this code are retryable: the same call may succeed later. */
   readonly retryable: boolean;
+  /**
+   * True when the code blames the content of the request or event itself (not the stored state,
+   * the configuration or a store): sending it again fails again, and other requests are not affected.
+   */
+  readonly blamesInput: boolean;
   /** The packages that throw it. */
   readonly packages: readonly string[];
   /** What the code means, in one line; no two codes mean the same. */
@@ -32,31 +37,32 @@ export interface ErrorCodeInfo {
 }
 
 /**
- * Every error code of every RDG package: what it means, whether it is retryable, and the HTTP
- * status a server maps it to. 4xx codes blame the request or event (retrying it unchanged
- * fails again); 5xx codes blame the server or its stores.
+ * Every error code of every RDG package: what it means, whether it is retryable, whether it
+ * blames the request's or event's own content, and the HTTP status a server maps it to. 4xx
+ * codes blame the caller (the content, or a conflict with stored state: 409); 5xx codes blame
+ * the server, its configuration or its stores.
  */
 export const ERROR_STATUS: Readonly<Record<RdgErrorCode, ErrorCodeInfo>> = Object.freeze({
-  INVALID_ARGUMENT: row(400, false, ["model", "kv (every store)", "ingest"], "an argument or option of a call is malformed or out of range"),
-  INVALID_SCHEMA: row(422, false, ["model"], "a schema definition is not valid"),
-  VALIDATION: row(422, false, ["model"], "a mutation does not fit the schema or the time and size limits"),
-  INVALID_ID: row(400, false, ["model"], "a node id is empty, too long, or not valid text"),
-  VALUE_TOO_LARGE: row(413, false, ["kv (every store)"], "a stored value exceeds its namespace's size limit"),
-  INVALID_PAGE_TOKEN: row(400, false, ["kv"], "a KV page token is corrupt or belongs to another query"),
-  INVALID_QUERY: row(400, false, ["graph"], "a graph query cannot be answered as asked"),
-  INVALID_CURSOR: row(400, false, ["graph"], "a neighbour cursor is corrupt or belongs to another query"),
-  BAD_EVENT: row(422, false, ["ingest"], "an event cannot be turned into mutations"),
-  SOURCE_CHANGED: row(409, false, ["ingest"], "a replayed source changed since its checkpoint was committed"),
-  SCHEMA_MISMATCH: row(409, false, ["graph"], "a graph was written with another schema or storage layout"),
-  UNKNOWN_NAMESPACE: row(500, false, ["kv"], "the namespace router has no store for a namespace (configuration)"),
-  STORE_CLOSED: row(503, false, ["kv (every store)"], "a store was called after close()"),
-  CONNECTION: row(503, true, ["kv-redis", "kv-cassandra"], "the backend is unreachable or dropped the call; nothing was acknowledged"),
-  TIMEOUT: row(504, true, ["kv-redis"], "the backend did not answer in time; nothing was acknowledged"),
-  BACKEND: row(502, false, ["kv-redis", "kv-cassandra"], "the backend answered with an error of its own"),
+  INVALID_ARGUMENT: row(400, false, true, ["model", "kv (every store)", "ingest"], "an argument or option of a call is malformed or out of range"),
+  INVALID_SCHEMA: row(422, false, true, ["model"], "a schema definition is not valid"),
+  VALIDATION: row(422, false, true, ["model"], "a mutation does not fit the schema or the time and size limits"),
+  INVALID_ID: row(400, false, true, ["model"], "a node id is empty, too long, or not valid text"),
+  VALUE_TOO_LARGE: row(413, false, true, ["kv (every store)"], "a stored value exceeds its namespace's size limit"),
+  INVALID_PAGE_TOKEN: row(400, false, true, ["kv"], "a KV page token is corrupt or belongs to another query"),
+  INVALID_QUERY: row(400, false, true, ["graph"], "a graph query cannot be answered as asked"),
+  INVALID_CURSOR: row(400, false, true, ["graph"], "a neighbour cursor is corrupt or belongs to another query"),
+  BAD_EVENT: row(422, false, true, ["ingest"], "an event cannot be turned into mutations"),
+  SOURCE_CHANGED: row(409, false, false, ["ingest"], "a replayed source changed since its checkpoint was committed"),
+  SCHEMA_MISMATCH: row(409, false, false, ["graph"], "a graph was written with another schema or storage layout"),
+  UNKNOWN_NAMESPACE: row(500, false, false, ["kv"], "the namespace router has no store for a namespace (configuration)"),
+  STORE_CLOSED: row(503, false, false, ["kv (every store)"], "a store was called after close()"),
+  CONNECTION: row(503, true, false, ["kv-redis", "kv-cassandra"], "the backend is unreachable or dropped the call; nothing was acknowledged"),
+  TIMEOUT: row(504, true, false, ["kv-redis"], "the backend did not answer in time; nothing was acknowledged"),
+  BACKEND: row(502, false, false, ["kv-redis", "kv-cassandra"], "the backend answered with an error of its own"),
 });
 
-function row(status: number, retryable: boolean, packages: readonly string[], meaning: string): ErrorCodeInfo {
-  return Object.freeze({ status, retryable, packages: Object.freeze([...packages]), meaning });
+function row(status: number, retryable: boolean, blamesInput: boolean, packages: readonly string[], meaning: string): ErrorCodeInfo {
+  return Object.freeze({ status, retryable, blamesInput, packages: Object.freeze([...packages]), meaning });
 }
 
 /** The `ERROR_STATUS` row of an error's code, or undefined when it is not an RDG error of a known code. */
@@ -71,10 +77,11 @@ export function httpStatusOf(error: unknown): number {
 }
 
 /**
- * True when an error blames its input (a 4xx code) and is not retryable: the same request or
- * event fails again, others are unaffected. An ingestion job dead-letters such events and goes on.
+ * True when an error blames the content of its request or event (`blamesInput`) and is not
+ * retryable: the same content fails again, other content is unaffected. An ingestion job
+ * dead-letters such events and goes on; any other error stops it.
  */
 export function isInputError(error: unknown): boolean {
   const info = errorInfo(error);
-  return info !== undefined && info.status >= 400 && info.status < 500 && !(error as RdgError).isRetryable;
+  return info !== undefined && info.blamesInput && !(error as RdgError).isRetryable;
 }
