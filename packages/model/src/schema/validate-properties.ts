@@ -17,6 +17,18 @@ function fits(def: PropertyDef, value: unknown): boolean {
   }
 }
 
+const requiredCounts = new WeakMap<ReadonlyMap<string, PropertyDef>, number>();
+
+function requiredCount(defs: ReadonlyMap<string, PropertyDef>): number {
+  let n = requiredCounts.get(defs);
+  if (n === undefined) {
+    n = 0;
+    for (const def of defs.values()) if (!def.optional) n++;
+    requiredCounts.set(defs, n);
+  }
+  return n;
+}
+
 /** A short, printable view of a value for a message: a 5 MB string must not become a 5 MB message. */
 function preview(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
@@ -41,8 +53,11 @@ export function validateProperties(
     throw new ModelError("VALIDATION", `${owner}.props`, "must be an object");
   }
   const record = props as Record<string, unknown>;
-  for (const [name, value] of Object.entries(record)) {
+  // Counting the required properties seen spares a second pass on the hot path.
+  let requiredSeen = 0;
+  for (const name of Object.keys(record)) {
     const def = defs.get(name);
+    const value = record[name];
     if (def === undefined) {
       throw new ModelError("VALIDATION", `${owner}.props.${name}`, `not in the schema; known: ${[...defs.keys()].join(", ") || "(none)"}`);
     }
@@ -50,8 +65,9 @@ export function validateProperties(
       throw new ModelError("VALIDATION", `${owner}.props.${name}`, `expected ${def.type}, got ${value === null ? "null" : typeof value} ${preview(value)}`);
     }
     if (def.type === "string") checkText("VALIDATION", `${owner}.props.${name}`, value as string, limits.maxStringBytes, "maxStringBytes");
+    if (!def.optional) requiredSeen++;
   }
-  if (!partial) {
+  if (!partial && requiredSeen < requiredCount(defs)) {
     for (const def of defs.values()) {
       if (!def.optional && !Object.hasOwn(record, def.name)) {
         throw new ModelError("VALIDATION", `${owner}.props.${def.name}`, "is required; give it, or mark the upsert partial: true to update only the properties it names");
