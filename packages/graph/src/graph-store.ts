@@ -11,6 +11,7 @@ import {
   type Properties,
   type PropertyValue,
   type Schema,
+  type ValidationOptions,
 } from "@rdg/model";
 import { decodeValue } from "./codec/value-codec.js";
 import { GraphError } from "./errors/graph-error.js";
@@ -46,8 +47,13 @@ export interface GraphStoreOptions {
   readonly edgeTimeCache?: number;
   /** Sort each KV batch by namespace and record before writing. @default false */
   readonly sortBatches?: boolean;
-  /** Clock in milliseconds, for tests. @default Date.now */
+  /** Clock in milliseconds, for tests; also the clock event times are checked against. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Limits of write validation beyond the schema: event times in `[minTime, now + maxAheadMs]`,
+   * string values up to `maxStringBytes`. @default the defaults of `ValidationOptions`
+   */
+  readonly validation?: ValidationOptions;
 }
 
 /** Options of `write`. */
@@ -87,6 +93,7 @@ export class GraphStore {
   readonly #indexedBuckets: BucketIndexCache;
   readonly #edgeTimes: EdgeTimeCache;
   readonly #sort: boolean;
+  readonly #validation: ValidationOptions;
   #ready: Promise<void> | undefined;
 
   constructor(options: GraphStoreOptions) {
@@ -98,6 +105,8 @@ export class GraphStore {
     this.#indexedBuckets = new BucketIndexCache(options.bucketIndexCache ?? 200_000);
     this.#edgeTimes = new EdgeTimeCache(options.edgeTimeCache ?? 200_000);
     this.#sort = options.sortBatches ?? false;
+    // One object for every call: validation resolves its options once per object.
+    this.#validation = { ...(options.now === undefined ? {} : { now: options.now }), ...options.validation };
   }
 
   /** Opens a graph and checks its schema at once, rather than on the first call. */
@@ -122,7 +131,7 @@ export class GraphStore {
 
   /** KV operations of a batch of mutations. Reads the times of the batch's edges it does not know. */
   async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: BucketIndexCache; edgeKeys: string[] }> {
-    if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m);
+    if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m, this.#validation);
     await this.ready();
     const indexed = new BucketIndexCache(Number.MAX_SAFE_INTEGER);
     const bucketOps: KvOperation[] = [];

@@ -8,7 +8,7 @@ export { ArraySource } from "./sources/array-source.js";
 export { FileSource, type FileCheckpointStore, type FileSourceOptions, type UnparsableLine } from "./sources/file-source.js";
 export { fileFingerprint, type FilePosition } from "./sources/file-position.js";
 export { FileChangedError } from "./sources/file-changed-error.js";
-export { GeneratorSource, type GeneratorSourceOptions } from "./sources/generator-source.js";
+export { GENERATOR_VALIDATION, GeneratorSource, type GeneratorSourceOptions } from "./sources/generator-source.js";
 export type { MemberEvent, MemberTopic } from "./domain/member-events.js";
 export { MemberJourneyGenerator, type MemberJourneyOptions } from "./domain/member-journey-generator.js";
 export { mapMemberEvent, memberEventTime } from "./domain/member-journey-mapper.js";

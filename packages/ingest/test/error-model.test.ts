@@ -10,11 +10,10 @@ import {
   UnknownNamespaceError,
   ValueTooLargeError,
 } from "@rdg/kv";
-import { GraphError, type GraphErrorCode } from "@rdg/graph";
+import { GRAPH_ERROR_CODES, GraphError, type GraphErrorCode } from "@rdg/graph";
 import { BadEventError, FileChangedError, INGEST_ERROR_CODES, IngestError, IngestOptionsError } from "../src/index.js";
 
-// @rdg/graph does not export its list of codes; the type makes this one complete.
-const GRAPH_CODES = Object.keys({ INVALID_QUERY: 0, INVALID_CURSOR: 0, SCHEMA_MISMATCH: 0 } satisfies Record<GraphErrorCode, 0>) as GraphErrorCode[];
+const GRAPH_CODES: readonly GraphErrorCode[] = GRAPH_ERROR_CODES;
 
 /** One instance of every error class of the packages this one sees, with the base it must keep. */
 const samples: [string, RdgError, abstract new (...args: never[]) => RdgError][] = [

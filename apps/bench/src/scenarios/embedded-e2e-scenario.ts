@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { GraphStore, graphNamespaces } from "@rdg/graph";
-import { GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime } from "@rdg/ingest";
+import { GENERATOR_VALIDATION, GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime } from "@rdg/ingest";
 import { LmdbKvStore } from "@rdg/kv-lmdb";
 import { memberJourneySchema } from "@rdg/model";
 import { rawRandomPutCeiling } from "./raw-put-ceiling.js";
@@ -26,6 +26,7 @@ export const embeddedE2eScenario: Scenario = async (s) => {
     graph,
     deadLetters: new MemoryDeadLetterSink(),
     eventTime: memberEventTime,
+    validation: GENERATOR_VALIDATION,
     onProgress: (m) => {
       const sec = (performance.now() - started) / 1000;
       s.progress(`embedded-e2e: ${Math.round(m.eventsIn / sec).toLocaleString("en-US")} events/s, ${Math.round(m.mutationsWritten / sec).toLocaleString("en-US")} mutations/s`);

@@ -1,5 +1,5 @@
 import type { GraphStore } from "@rdg/graph";
-import { GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type JobMetrics, type MemberJourneyOptions } from "@rdg/ingest";
+import { GENERATOR_VALIDATION, GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type JobMetrics, type MemberJourneyOptions } from "@rdg/ingest";
 import { ProgressLine, describeMetrics, fmt } from "../progress.js";
 
 /** Options shared by `demo` and `ingest --source generator`. */
@@ -40,6 +40,7 @@ export async function runGeneratorJob(graph: GraphStore, o: GeneratorJobOptions)
     graph,
     deadLetters: new MemoryDeadLetterSink(),
     eventTime: memberEventTime,
+    validation: GENERATOR_VALIDATION,
     batchSize: o.batchSize,
     coalesceWindowMs: o.coalesceWindowMs,
     onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),

@@ -2,6 +2,13 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { MemberEvent } from "../domain/member-events.js";
 import type { MemberJourneyGenerator } from "../domain/member-journey-generator.js";
 import type { EventSource, SourceBatch } from "../runtime/ingest-types.js";
+import type { ValidationOptions } from "@rdg/model";
+
+/**
+ * Validation limits for a job fed by the generator: its simulated clock runs hours ahead of the
+ * real one within minutes, so the "not more than a day ahead" check is off; the rest stays.
+ */
+export const GENERATOR_VALIDATION: ValidationOptions = Object.freeze({ maxAheadMs: Number.POSITIVE_INFINITY });
 
 /** Options of the in-process generator source. */
 export interface GeneratorSourceOptions {
