@@ -7,6 +7,7 @@ import { describeMachine } from "./report/machine.js";
 import { toMarkdown, writeResult } from "./report/write-result.js";
 import { embeddedE2eScenario } from "./scenarios/embedded-e2e-scenario.js";
 import { graphWritesScenario } from "./scenarios/graph-writes-scenario.js";
+import { graphReadsScenario } from "./scenarios/graph-reads-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
 import type { Scenario } from "./scenarios/scenario.js";
 // scenario-imports: one line per store scenario below this comment
@@ -17,6 +18,7 @@ import { kvCassandraScenario } from "./scenarios/kv-cassandra-scenario.js";
 const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string }> = {
   "kv-lmdb": { run: kvLmdbScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-lmdb vs raw lmdb-js" },
   "graph-writes": { run: graphWritesScenario, seconds: 30, about: "prepared graph mutations through GraphStore on LMDB vs raw random puts" },
+  "graph-reads": { run: graphReadsScenario, seconds: 36, about: "a title's 50 latest viewers, a profile's titles and a viewer count on LMDB vs raw lmdb-js 50-item ranges" },
   "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
   // scenario-entries: one line per store scenario below this comment
   "graph-writes-redis": { run: graphWritesRedisScenario, seconds: 20, about: "graph writes through GraphStore on Redis vs raw ioredis puts" },

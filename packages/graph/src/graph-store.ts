@@ -17,7 +17,7 @@ import { decodeValue } from "./codec/value-codec.js";
 import { GraphError } from "./errors/graph-error.js";
 import { exportGraph } from "./export/export-graph.js";
 import { graphStats, type GraphStats } from "./export/graph-stats.js";
-import type { EdgeCount, GraphNode, NeighborsPage, NeighborsQuery } from "./graph-types.js";
+import type { CountQuery, EdgeCount, GraphNode, NeighborsPage, NeighborsQuery } from "./graph-types.js";
 import { GRAPH_META_NAMESPACE } from "./meta/graph-meta.js";
 import { checkSchema } from "./meta/schema-record.js";
 import { countEdges } from "./read/count-edges.js";
@@ -26,7 +26,7 @@ import { resolveEdge } from "./read/resolve-edge.js";
 import { traverse } from "./traverse/traverse.js";
 import type { TraversalQuery, TraversalResult } from "./traverse/traversal-types.js";
 import { BucketIndexCache } from "./write/bucket-index-cache.js";
-import { EdgeTimeCache } from "./write/edge-time-cache.js";
+import { BatchTicket, EdgeTimeCache, type EdgeTimes } from "./write/edge-time-cache.js";
 import { bucketIndexOperation, planWrites, sortOperations } from "./write/plan-writes.js";
 import type { KvOperation } from "@rdg/kv";
 
@@ -39,8 +39,6 @@ export interface GraphStoreOptions {
   readonly schema: Schema;
   /** Lookback of edge reads when neither the query nor the edge type sets one. @default 100 days */
   readonly defaultLookbackMs?: number;
-  /** Up to this many adjacency entries in the window an edge count is exact. @default 10000 */
-  readonly exactCountLimit?: number;
   /** Bucket index entries remembered as written, so repeated edges skip that put. @default 200000 */
   readonly bucketIndexCache?: number;
   /** Edge times remembered, so hot edges are not read back before each write. @default 200000 */
@@ -89,19 +87,19 @@ export class GraphStore {
   readonly #kv: KvStore;
   readonly #now: () => number;
   readonly #lookback: number;
-  readonly #exactLimit: number;
   readonly #indexedBuckets: BucketIndexCache;
   readonly #edgeTimes: EdgeTimeCache;
   readonly #sort: boolean;
   readonly #validation: ValidationOptions;
   #ready: Promise<void> | undefined;
+  /** Plans run one at a time, so each sees every earlier plan; their writes overlap. */
+  #planning: Promise<unknown> = Promise.resolve();
 
   constructor(options: GraphStoreOptions) {
     this.#kv = options.kv;
     this.schema = options.schema;
     this.#now = options.now ?? Date.now;
     this.#lookback = options.defaultLookbackMs ?? 100 * DAY;
-    this.#exactLimit = options.exactCountLimit ?? MAX_LIMIT;
     this.#indexedBuckets = new BucketIndexCache(options.bucketIndexCache ?? 200_000);
     this.#edgeTimes = new EdgeTimeCache(options.edgeTimeCache ?? 200_000);
     this.#sort = options.sortBatches ?? false;
@@ -129,44 +127,73 @@ export class GraphStore {
     return this.#ready;
   }
 
-  /** KV operations of a batch of mutations. Reads the times of the batch's edges it does not know. */
-  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[]; indexed: BucketIndexCache; edgeKeys: string[] }> {
+  /**
+   * KV operations of a batch of mutations, without writing them. Reads the times of the
+   * batch's edges this graph does not know. For inspection: `write` plans and writes.
+   */
+  async plan(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<{ ops: KvOperation[] }> {
+    const ticket = new BatchTicket();
+    const { ops, planned } = await this.#plan(mutations, options, ticket);
+    this.#edgeTimes.abandon(ticket, planned);
+    ticket.resolve(false);
+    return { ops };
+  }
+
+  async #plan(mutations: readonly Mutation[], options: WriteOptions, ticket: BatchTicket): Promise<{ ops: KvOperation[]; indexed: BucketIndexCache; planned: Map<string, EdgeTimes>; dependsOn: Set<BatchTicket> }> {
     if (options.validate !== false) for (const m of mutations) validateMutation(this.schema, m, this.#validation);
     await this.ready();
-    const indexed = new BucketIndexCache(Number.MAX_SAFE_INTEGER);
-    const bucketOps: KvOperation[] = [];
-    const { ops, edgeKeys } = await planWrites(
-      this.#kv,
-      this.schema,
-      mutations,
-      (type, direction, nodeId, bucket, bucketMs) => {
-        if (indexed.has(type, direction, bucket, nodeId) || this.#indexedBuckets.has(type, direction, bucket, nodeId)) return;
-        indexed.add(type, direction, bucket, nodeId);
-        bucketOps.push(bucketIndexOperation(type, direction, nodeId, bucket, bucketMs));
-      },
-      this.#edgeTimes,
-    );
-    for (const op of bucketOps) ops.push(op);
-    return { ops: this.#sort ? sortOperations(ops) : ops, indexed, edgeKeys };
+    const run = this.#planning.then(async () => {
+      const indexed = new BucketIndexCache(Number.MAX_SAFE_INTEGER);
+      const bucketOps: KvOperation[] = [];
+      const planned = await planWrites(
+        this.#kv,
+        this.schema,
+        mutations,
+        (type, direction, nodeId, bucket, bucketMs) => {
+          if (indexed.has(type, direction, bucket, nodeId) || this.#indexedBuckets.has(type, direction, bucket, nodeId)) return;
+          indexed.add(type, direction, bucket, nodeId);
+          bucketOps.push(bucketIndexOperation(type, direction, nodeId, bucket, bucketMs));
+        },
+        this.#edgeTimes,
+        ticket,
+      );
+      for (const op of bucketOps) planned.ops.push(op);
+      return { ...planned, ops: this.#sort ? sortOperations(planned.ops) : planned.ops, indexed };
+    });
+    this.#planning = run.catch(() => undefined);
+    return run;
   }
 
   /**
    * Writes a batch of mutations in one KV batch; resolves with the KV operation count once
    * durable. How mutations are split into calls, their order and duplicates change nothing a
-   * read can see.
+   * read can see. Calls may overlap: a batch that builds on the edge times of one still in
+   * flight waits for it to be stored before writing, and is planned again if it failed.
    */
   async write(mutations: readonly Mutation[], options: WriteOptions = {}): Promise<number> {
-    const { ops, indexed, edgeKeys } = await this.plan(mutations, options);
-    try {
-      await this.#kv.mutate(ops);
-    } catch (error) {
-      // What this batch planned is not stored: forget it, so later batches read the store.
-      this.#edgeTimes.forget(edgeKeys);
-      throw error;
+    for (;;) {
+      const ticket = new BatchTicket();
+      const { ops, indexed, planned, dependsOn } = await this.#plan(mutations, options, ticket);
+      const built = dependsOn.size === 0 || (await Promise.all([...dependsOn].map((t) => t.done))).every(Boolean);
+      if (!built) {
+        this.#edgeTimes.abandon(ticket, planned);
+        ticket.resolve(false);
+        continue;
+      }
+      try {
+        await this.#kv.mutate(ops);
+      } catch (error) {
+        // What this batch planned is not stored: forget it, so later batches plan again.
+        this.#edgeTimes.abandon(ticket, planned);
+        ticket.resolve(false);
+        throw error;
+      }
+      this.#edgeTimes.stored(ticket, planned);
+      ticket.resolve(true);
+      // Remember bucket index entries only once they are durable.
+      this.#indexedBuckets.addAll(indexed);
+      return ops.length;
     }
-    // Remember bucket index entries only once they are durable.
-    this.#indexedBuckets.addAll(indexed);
-    return ops.length;
   }
 
   /**
@@ -229,16 +256,16 @@ export class GraphStore {
   }
 
   /**
-   * Edges of a node over one edge type in the time window: exact (what paging through
-   * `neighbors` over the same window returns) up to `exactCountLimit` adjacency entries,
-   * an upper bound marked `exact: false` above it, read from O(1) per-bucket counts.
+   * Edges of a node over one edge type in the time window: what paging through `neighbors`
+   * over the same window returns. O(1) per time bucket the window covers whole; `verify`
+   * checks every edge instead (see `EdgeCount`).
    */
-  async countEdges(nodeId: string, query: Pick<NeighborsQuery, "edge" | "direction" | "since" | "until" | "lookbackMs">): Promise<EdgeCount> {
+  async countEdges(nodeId: string, query: CountQuery): Promise<EdgeCount> {
     checkId("nodeId", nodeId);
     const edge = resolveEdge(this.schema, query.edge, query.direction);
     const { since, until } = queryWindow(edge.def, query, this.#now(), this.#lookback);
     await this.ready();
-    return countEdges(this.#kv, edge, nodeId, since, until, this.#exactLimit);
+    return countEdges(this.#kv, edge, nodeId, since, until, query.verify === true);
   }
 
   /** Breadth-first traversal of 1 to 4 hops with per-hop limits and a deadline. */

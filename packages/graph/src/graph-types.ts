@@ -56,10 +56,19 @@ export interface NeighborsPage {
 
 /** Result of an edge count. */
 export interface EdgeCount {
+  /** Edges whose current time is in the window: what paging through `neighbors` returns. */
   readonly count: number;
   /**
-   * False when the count is the sum of per-bucket counts of a large node, which counts an edge
-   * once per time bucket it was updated in (an upper bound), rather than distinct edges.
+   * True when every adjacency entry was checked against its edge (`verify: true`). Without it
+   * the count is the entries in the window, the same number while the graph has one writer
+   * process; concurrent writer processes can leave entries that count once too often
+   * (`stats().staleEntries` reports them).
    */
-  readonly exact: boolean;
+  readonly verified: boolean;
+}
+
+/** Options of an edge count: the edge, direction and window of a neighbours query. */
+export interface CountQuery extends Pick<NeighborsQuery, "edge" | "direction" | "since" | "until" | "lookbackMs"> {
+  /** Check every adjacency entry against its edge's state (exact with several writer processes; costs in proportion to the edges). @default false */
+  readonly verify?: boolean;
 }

@@ -29,3 +29,5 @@ export { nowMicros, millisToMicros } from "./util/time.js";
 export { checkId, checkItems, checkKey, checkNamespace, checkOperation, checkQuery, checkTtl, checkWriteTime } from "./contract/validate-arguments.js";
 export { decodePageToken, encodePageToken, queryFingerprint } from "./contract/page-token.js";
 export { incomingWins } from "./engine/last-write-wins.js";
+/** How the engine lays records out in an ordered map: for tools that read an LMDB store directly (the raw read ceiling of the bench). */
+export { recordPrefix, recordEnd } from "./engine/record-key-codec.js";

@@ -65,7 +65,7 @@ export const embeddedE2eScenario: Scenario = async (s) => {
       "mutation ratio >= 0.60": { target: 0.6, actual: ratio, met: ratio >= 0.6 },
     },
     notes: [
-      "A graph mutation of an edge writes two KV items (out and in adjacency) plus bucket index entries the first time a bucket is touched.",
+      "A graph mutation of an edge writes its state record (existence marker and one item per property) and its two adjacency entries, removes the two entries it supersedes when the edge moves to a newer time, and writes bucket index entries the first time a bucket is touched.",
     ],
   };
 };

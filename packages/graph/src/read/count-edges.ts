@@ -5,27 +5,44 @@ import { gather } from "../util/awaitable.js";
 import { checkedEntries, windowBuckets } from "./neighbors-reader.js";
 import type { ResolvedEdge } from "./resolve-edge.js";
 
+/** Adjacency entries of one bucket record in [low, high), read as keys only. */
+async function entriesInRange(kv: KvStore, ns: string, record: string, low: Uint8Array, high: Uint8Array): Promise<number> {
+  let count = 0;
+  let pageToken: string | undefined;
+  do {
+    const page = await kv.getItems(ns, record, { range: { start: low, end: high }, limit: 10_000, pageToken });
+    count += page.items.length;
+    pageToken = page.next;
+  } while (pageToken !== undefined);
+  return count;
+}
+
 /**
- * Edges of a node in [since, until). The per-bucket entry counts (O(1) each where the store
- * keeps counts) sum to an upper bound: entries of a superseded time that a concurrent writer
- * left, and whole buckets at the window's ends, count too. When that bound is at most
- * `exactLimit`, the entries are read and checked, and the count is exact: the number of edges
- * paging through `neighbors` over the same window returns.
+ * Edges of a node in [since, until). Each edge has one adjacency entry while the graph has one
+ * writer process, so the count is the entries in the window: O(1) per bucket the window covers
+ * whole (the store's item count), a range of keys for the one or two buckets it cuts. With
+ * `verify`, every entry is checked against its edge's state instead, which stays exact when
+ * several processes write the same edges (cost in proportion to the edges).
  */
-export async function countEdges(kv: KvStore, edge: ResolvedEdge, nodeId: string, since: number, until: number, exactLimit: number): Promise<EdgeCount> {
+export async function countEdges(kv: KvStore, edge: ResolvedEdge, nodeId: string, since: number, until: number, verify: boolean): Promise<EdgeCount> {
   const { def, direction } = edge;
   const buckets = await windowBuckets(kv, def, direction, nodeId, since, until);
-  const ns = adjacencyNamespace(def.name, direction);
-  const counts = await gather(buckets, (b) => kv.countItems(ns, adjacencyRecordId(nodeId, b)));
-  const bound = counts.reduce((a, b) => a + b, 0);
-  if (bound > exactLimit) return { count: bound, exact: false };
   const low = adjacencyTimeBound(since);
   const high = adjacencyTimeBound(until);
-  let count = 0;
-  for (const bucket of buckets) {
-    for await (const page of checkedEntries(kv, edge, nodeId, bucket, low, high, () => 1000)) {
-      for (const entry of page) if (entry.edge !== undefined) count++;
+  if (verify) {
+    let count = 0;
+    for (const bucket of buckets) {
+      for await (const page of checkedEntries(kv, edge, nodeId, bucket, low, high, () => 1000)) {
+        for (const entry of page) if (entry.edge !== undefined) count++;
+      }
     }
+    return { count, verified: true };
   }
-  return { count, exact: true };
+  const ns = adjacencyNamespace(def.name, direction);
+  const counts = await gather(buckets, (b) => {
+    const record = adjacencyRecordId(nodeId, b);
+    const whole = b * def.bucketMs >= since && (b + 1) * def.bucketMs <= until;
+    return whole ? kv.countItems(ns, record) : entriesInRange(kv, ns, record, low, high);
+  });
+  return { count: counts.reduce((a, b) => a + b, 0), verified: false };
 }

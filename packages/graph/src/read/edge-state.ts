@@ -1,5 +1,5 @@
 import type { Item, KvStore } from "@rdg/kv";
-import { EDGE_DELETED_KEY, NODE_EXISTS_KEY, decodeKey, edgeNamespace, type Properties, type PropertyValue } from "@rdg/model";
+import { EDGE_DELETED_KEY, NODE_EXISTS_KEY, decodeKey, edgeNamespace, propertyKey, type EdgeTypeDef, type Properties, type PropertyValue } from "@rdg/model";
 import { decodeEnds, decodeValue } from "../codec/value-codec.js";
 import { gather } from "../util/awaitable.js";
 
@@ -16,6 +16,14 @@ export interface EdgeState {
 }
 
 const MARKERS = [NODE_EXISTS_KEY, EDGE_DELETED_KEY];
+const readKeys = new WeakMap<EdgeTypeDef, Uint8Array[]>();
+
+/** What a reader needs of an edge: its existence marker and the properties of its type. */
+function propsKeys(def: EdgeTypeDef): Uint8Array[] {
+  let keys = readKeys.get(def);
+  if (keys === undefined) readKeys.set(def, (keys = [NODE_EXISTS_KEY, ...[...def.properties.keys()].map(propertyKey)]));
+  return keys;
+}
 
 const msOf = (writeTime: bigint): number => Number(writeTime / 1000n);
 
@@ -36,13 +44,16 @@ export function edgeStateOf(items: readonly Item[], withProps: boolean): EdgeSta
 }
 
 /**
- * States of many edges of one type. `withProps` false reads only the existence and delete
- * markers (what a writer needs); true reads the whole record (what a reader returns).
+ * States of many edges of one type, read by key (point reads, cheaper than a range): `markers`
+ * reads the existence and delete markers (what a writer needs), `props` the existence marker
+ * and the type's properties (what a reader returns).
  */
-export function readEdgeStates(kv: KvStore, edgeType: string, recordIds: readonly string[], withProps: boolean): Promise<EdgeState[]> {
-  const ns = edgeNamespace(edgeType);
+export function readEdgeStates(kv: KvStore, def: EdgeTypeDef, recordIds: readonly string[], mode: "markers" | "props"): Promise<EdgeState[]> {
+  const ns = edgeNamespace(def.name);
+  const keys = mode === "markers" ? MARKERS : propsKeys(def);
+  const withProps = mode === "props";
   return gather(recordIds, (id) => {
-    const page = withProps ? kv.getItems(ns, id, { limit: 10_000 }) : kv.getItems(ns, id, { keys: MARKERS });
+    const page = kv.getItems(ns, id, { keys });
     return page instanceof Promise ? page.then((p) => edgeStateOf(p.items, withProps)) : edgeStateOf(page.items, withProps);
   });
 }

@@ -53,7 +53,7 @@ export async function* checkedEntries(kv: KvStore, edge: ResolvedEdge, nodeId: s
     const page = await kv.getItems(ns, record, { range: { start, end }, reverse: true, limit: Math.max(1, Math.min(10_000, pageSize())), pageToken });
     const entries = page.items.map((item) => ({ key: item.key, ...decodeAdjacencyKey(item.key) }));
     const ends = entries.map((e) => (direction === "out" ? { from: nodeId, to: e.other } : { from: e.other, to: nodeId }));
-    const states = await readEdgeStates(kv, def.name, ends.map((x) => edgeRecordId(x.from, x.to)), true);
+    const states = await readEdgeStates(kv, def, ends.map((x) => edgeRecordId(x.from, x.to)), "props");
     yield entries.map((e, i) => {
       const state = states[i]!;
       if (state.alive !== e.time) return { key: e.key, edge: undefined };

@@ -22,10 +22,17 @@ import {
 } from "@rdg/model";
 import { EMPTY, encodeEnds, encodeValue } from "../codec/value-codec.js";
 import { readEdgeStates } from "../read/edge-state.js";
-import type { EdgeTimeCache, EdgeTimes } from "./edge-time-cache.js";
+import type { BatchTicket, EdgeTimeCache, EdgeTimes } from "./edge-time-cache.js";
 
 /** Called for each (edge type, direction, node, bucket) an adjacency entry is written to. */
 export type IndexBucket = (type: string, direction: Direction, nodeId: string, bucket: number, bucketMs: number) => void;
+
+/** A batch's KV operations, the edge times it plans, and the batches in flight it builds on. */
+export interface PlannedWrites {
+  readonly ops: KvOperation[];
+  readonly planned: Map<string, EdgeTimes>;
+  readonly dependsOn: Set<BatchTicket>;
+}
 
 /** What one batch does to one edge: its newest upsert and newest delete times. */
 interface EdgeChange {
@@ -63,7 +70,8 @@ export async function planWrites(
   mutations: readonly Mutation[],
   indexBucket: IndexBucket,
   times: EdgeTimeCache,
-): Promise<{ ops: KvOperation[]; edgeKeys: string[] }> {
+  ticket: BatchTicket,
+): Promise<PlannedWrites> {
   const ops: KvOperation[] = [];
   const changes = new Map<string, EdgeChange>();
   for (const m of mutations) {
@@ -95,11 +103,20 @@ export async function planWrites(
       if (change.delete === undefined || m.time > change.delete) change.delete = m.time;
     }
   }
-  if (changes.size > 0) await planAdjacency(kv, schema, [...changes.values()], ops, indexBucket, times);
-  return { ops, edgeKeys: [...changes.keys()] };
+  const out: PlannedWrites = { ops, planned: new Map(), dependsOn: new Set() };
+  if (changes.size > 0) await planAdjacency(kv, schema, [...changes.values()], indexBucket, times, ticket, out);
+  return out;
 }
 
-async function planAdjacency(kv: KvStore, schema: Schema, changes: EdgeChange[], ops: KvOperation[], indexBucket: IndexBucket, times: EdgeTimeCache): Promise<void> {
+async function planAdjacency(
+  kv: KvStore,
+  schema: Schema,
+  changes: EdgeChange[],
+  indexBucket: IndexBucket,
+  times: EdgeTimeCache,
+  ticket: BatchTicket,
+  { ops, planned, dependsOn }: PlannedWrites,
+): Promise<void> {
   const byType = new Map<string, EdgeChange[]>();
   for (const c of changes) {
     const group = byType.get(c.type);
@@ -108,10 +125,14 @@ async function planAdjacency(kv: KvStore, schema: Schema, changes: EdgeChange[],
   }
   for (const [type, group] of byType) {
     const def = schema.edge(type);
-    const known: (EdgeTimes | undefined)[] = group.map((c) => times.get(c.key));
+    const known: (EdgeTimes | undefined)[] = group.map((c) => {
+      const k = times.get(c.key);
+      if (k?.from !== undefined) dependsOn.add(k.from);
+      return k?.times;
+    });
     const unknown = group.filter((_, i) => known[i] === undefined);
     if (unknown.length > 0) {
-      const read = await readEdgeStates(kv, type, unknown.map((c) => c.id), false);
+      const read = await readEdgeStates(kv, def, unknown.map((c) => c.id), "markers");
       let r = 0;
       for (let i = 0; i < group.length; i++) known[i] ??= read[r++];
     }
@@ -121,10 +142,12 @@ async function planAdjacency(kv: KvStore, schema: Schema, changes: EdgeChange[],
       const newestDelete = Math.max(c.delete ?? -1, deleted ?? -1);
       const u = c.upsert;
       const upsertWins = u !== undefined && u > (alive ?? -1) && u > newestDelete;
-      times.set(c.key, {
+      const next: EdgeTimes = {
         alive: upsertWins ? u : alive !== undefined && alive > newestDelete ? alive : undefined,
         deleted: newestDelete < 0 ? undefined : newestDelete,
-      });
+      };
+      times.plan(c.key, next, ticket);
+      planned.set(c.key, next);
       if (upsertWins && u !== undefined) {
         const bucket = bucketOf(u, def.bucketMs);
         const writeTime = writeTimeOf(u);
