@@ -49,7 +49,7 @@ function result(store: string, s: ScenarioSettings, graph: { mutations: number; 
     ratios: { "graph mutations / raw puts": graph.mutations / ceiling, "graph KV operations / raw puts": graph.kvOps / ceiling },
     targets: {},
     notes: [
-      "A graph mutation of an edge is two KV writes (out and in adjacency) plus a bucket index entry the first time a node's bucket is written; the raw side writes one single-item record per put.",
+      "A graph mutation of an edge writes its state record and its two adjacency entries, removes the two entries it supersedes when its time moves, and writes a bucket index entry the first time a node's bucket is written; the raw side writes one single-item record per put.",
       "Prepared batches are replayed once exhausted; replays are no-op ties under last-write-wins.",
     ],
   };
