@@ -1,8 +1,9 @@
 import { describe, expect, it, beforeEach, afterEach } from "vitest";
-import type { KvStore, GetQuery } from "@rdg/kv";
+import type { KvStore, GetQuery, Page } from "@rdg/kv";
 import { ModelError, memberJourneySchema, type Mutation } from "@rdg/model";
 import { GraphError, GraphStore } from "../src/index.js";
 import type { GraphTestStore } from "./support/graph-stores.js";
+import { overriding } from "./support/overriding.js";
 
 export const HOUR = 3_600_000;
 export const NOW = Date.UTC(2026, 10, 25, 12);
@@ -10,20 +11,12 @@ export const NOW = Date.UTC(2026, 10, 25, 12);
 /** Counts the items every read returns, to show what a query did not read. */
 export function countingReads(kv: KvStore): { kv: KvStore; itemsRead: () => number } {
   let read = 0;
-  const proxy = new Proxy(kv, {
-    get(target, prop, receiver) {
-      if (prop === "getItems") {
-        return async (ns: string, id: string, q?: GetQuery) => {
-          const page = await target.getItems(ns, id, q);
-          read += page.items.length;
-          return page;
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  return { kv: proxy, itemsRead: () => read };
+  const getItems = async (ns: string, id: string, q?: GetQuery): Promise<Page> => {
+    const page = await kv.getItems(ns, id, q);
+    read += page.items.length;
+    return page;
+  };
+  return { kv: overriding(kv, { getItems }), itemsRead: () => read };
 }
 
 export const watched = (from: string, to: string, time: number, positionSec = 0): Mutation => ({ op: "upsertEdge", type: "watched", from, to, time, props: { deviceId: "tv", positionSec } });
@@ -175,13 +168,7 @@ export function graphBehaviourSuite(store: GraphTestStore): void {
       const batch: Mutation[] = [];
       for (let i = 0; i < 40; i++) batch.push(watched(`p${i}`, "t1", NOW - i), watched(`p${i}`, `t${i + 2}`, NOW - i));
       await graph.write(batch);
-      const slowKv = new Proxy(kv, {
-        get(target, prop, receiver) {
-          if (prop === "getItems") return async (...args: Parameters<KvStore["getItems"]>) => { await new Promise((r) => setTimeout(r, 20)); return target.getItems(...args); };
-          const v = Reflect.get(target, prop, receiver);
-          return typeof v === "function" ? v.bind(target) : v;
-        },
-      });
+      const slowKv = overriding(kv, { getItems: async (...args: Parameters<KvStore["getItems"]>) => { await new Promise((r) => setTimeout(r, 20)); return kv.getItems(...args); } });
       const slow = new GraphStore({ kv: slowKv, schema: memberJourneySchema, now: () => NOW });
       const r = await slow.traverse({ start: ["t1"], hops: [{ edge: "watchedBy" }, { edge: "watched" }], deadlineMs: 150, concurrency: 2 });
       expect(r.partial).toBe(true);

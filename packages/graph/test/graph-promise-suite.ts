@@ -3,6 +3,7 @@ import type { KvStore } from "@rdg/kv";
 import { defineSchema, MEMBER_JOURNEY_DEFINITION, memberJourneySchema, mergeMutations, type Mutation } from "@rdg/model";
 import { GraphError, GraphStore, type GraphEdge } from "../src/index.js";
 import type { GraphTestStore } from "./support/graph-stores.js";
+import { overriding } from "./support/overriding.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -127,20 +128,14 @@ export function graphPromiseSuite(store: GraphTestStore): void {
 
     it("keeps one adjacency entry per live edge when writes overlap, and when one of them fails", async () => {
       let failNext = false;
-      const flaky = new Proxy(kv, {
-        get(target, prop) {
-          if (prop === "mutate") {
-            return async (ops: Parameters<KvStore["mutate"]>[0]) => {
-              await new Promise((r) => setTimeout(r, 5)); // in flight long enough for the next plan
-              if (failNext) {
-                failNext = false;
-                throw new Error("disk full");
-              }
-              return target.mutate(ops);
-            };
+      const flaky = overriding(kv, {
+        mutate: async (ops) => {
+          await new Promise((r) => setTimeout(r, 5)); // in flight long enough for the next plan
+          if (failNext) {
+            failNext = false;
+            throw new Error("disk full");
           }
-          const v = Reflect.get(target, prop, target) as unknown;
-          return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+          return kv.mutate(ops);
         },
       });
       const g = new GraphStore({ kv: flaky, schema: memberJourneySchema, now: () => NOW });

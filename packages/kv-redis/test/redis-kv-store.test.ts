@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { seededRandom } from "@rdg/model";
 import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { KvError, MemoryKvStore, type Item, type KvOperation, type KvStore } from "@rdg/kv";
@@ -14,21 +15,9 @@ const b = (s: string): Uint8Array => new TextEncoder().encode(s);
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString("latin1");
 const show = (items: readonly Item[]): string[] => items.map((i) => `${text(i.key)}=${text(i.value)}@${i.writeTime}`);
 
-/** mulberry32: the same random operations on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Random batches over few records, keys and times, so that ties, tombstones and range deletes meet. */
 function randomBatches(seed: number, ns: string, ids: readonly string[], count: number): KvOperation[][] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
   const keys = [Uint8Array.of(0), Uint8Array.of(1), Uint8Array.of(1, 0), Uint8Array.of(0x7f), Uint8Array.of(0x80), Uint8Array.of(0xff), Uint8Array.of(0xff, 0xff)];
   const values = [Uint8Array.of(1), Uint8Array.of(2), Uint8Array.of(0x80), Uint8Array.of(0xff, 0), Uint8Array.of(0xff)];

@@ -1,14 +1,4 @@
-/** mulberry32: a small, fast, seedable PRNG; the same seed gives the same journeys. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "@rdg/model";
 
 /** Samples ranks 0..n-1 with probability proportional to 1 / (rank + 1)^s. */
 export function zipfSampler(n: number, s: number, random: () => number): () => number {
