@@ -161,7 +161,14 @@ export class GraphStore {
       return { ...planned, ops: this.#sort ? sortOperations(planned.ops) : planned.ops, indexed };
     });
     this.#planning = run.catch(() => undefined);
-    return run;
+    try {
+      return await run;
+    } catch (error) {
+      // A read failed part way through the plan: batches planned on it must not wait for it.
+      this.#edgeTimes.abandonAll(ticket);
+      ticket.resolve(false);
+      throw error;
+    }
   }
 
   /**

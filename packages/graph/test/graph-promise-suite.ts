@@ -157,6 +157,28 @@ export function graphPromiseSuite(store: GraphTestStore): void {
       expect(await g.countEdges("t2", { edge: "watchedBy", since: 0 })).toEqual({ count: 3, verified: false });
     });
 
+    it("does not leave later writes waiting on a batch whose plan failed part way", async () => {
+      let failReads = 0;
+      const flaky = overriding(kv, {
+        getItems: (ns, id, q) => {
+          if (ns === "edge.basedOn" && failReads > 0) {
+            failReads--;
+            return Promise.reject(new Error("read timed out"));
+          }
+          return kv.getItems(ns, id, q);
+        },
+      });
+      const g = new GraphStore({ kv: flaky, schema: memberJourneySchema, now: () => NOW });
+      await g.ready();
+      failReads = 1;
+      // watched is planned first (its edge times go in flight), then the basedOn read fails.
+      await expect(g.write([watched("p1", "t1", H + MINUTE), { op: "upsertEdge", type: "basedOn", from: "g1", to: "t1", time: H }])).rejects.toThrow(/read timed out/);
+      const later = g.write([watched("p1", "t1", H + 2 * MINUTE)]);
+      const outcome = await Promise.race([later.then(() => "written"), new Promise((r) => setTimeout(() => r("still waiting"), 2000))]);
+      expect(outcome).toBe("written");
+      expect(brief((await g.neighbors("t1", { edge: "watchedBy" })).edges)).toEqual(["p1@2m"]);
+    });
+
     it("applies time windows to an edge's current time, and counts agree with paging", async () => {
       await graph.write([watched("pA", "t1", H + MINUTE), watched("pB", "t1", H + 20 * MINUTE)]);
       await graph.write([watched("pA", "t1", H + 61 * MINUTE)]);

@@ -59,6 +59,11 @@ export class EdgeTimeCache {
     }
   }
 
+  /** Planning the batch failed part way: forget whatever it planned. */
+  abandonAll(ticket: BatchTicket): void {
+    for (const [key, entry] of this.#inFlight) if (entry.ticket === ticket) this.#inFlight.delete(key);
+  }
+
   /** The batch was not stored as planned: forget what it planned, and what is known of its edges. */
   abandon(ticket: BatchTicket, planned: ReadonlyMap<string, EdgeTimes>): void {
     for (const key of planned.keys()) {
