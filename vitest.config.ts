@@ -14,7 +14,8 @@ export default defineConfig({
       project("@rdg/kv-lmdb", "packages/kv-lmdb"),
       project("@rdg/kv-redis", "packages/kv-redis", 60_000),
       project("@rdg/kv-cassandra", "packages/kv-cassandra", 120_000),
-      project("@rdg/graph", "packages/graph"),
+      // The graph's suites run on every store, the real servers included, beside other tests.
+      project("@rdg/graph", "packages/graph", 180_000),
       project("@rdg/ingest", "packages/ingest"),
       project("@rdg/cli", "apps/rdg", 120_000),
       project("@rdg/bench", "apps/bench", 120_000),
