@@ -42,7 +42,8 @@ export function inspectGraphPath(path: string): GraphPathState {
   if (entries.length === 0) return { kind: "empty" };
   if (!entries.includes(GRAPH_MARKER)) {
     const lmdbOnly = entries.every((e) => GRAPH_FILES.includes(e));
-    const hint = lmdbOnly ? `; if it is a graph written by an rdg older than the marker, add one: echo '{"format":"rdg-graph","version":1}' > ${join(path, GRAPH_MARKER)}` : "";
+    // Graphs from before the marker are storage layout 1, which this rdg cannot read anyway.
+    const hint = lmdbOnly ? "; if it is a graph written by an older rdg (storage layout 1), this rdg cannot read it: ingest its events into a new --path, and remove this one yourself" : "";
     return { kind: "foreign", reason: `${path} is not empty and holds no ${GRAPH_MARKER}, so rdg did not create it; rdg never deletes, overwrites or locks what it did not create${hint}` };
   }
   return readMarker(path);

@@ -222,6 +222,14 @@ export function graphPromiseSuite(store: GraphTestStore): void {
       expect(lines.map((l) => JSON.parse(l) as { from?: string }).filter((l) => l.from === from)).toHaveLength(1);
     });
 
+    it.skipIf(!store.embedded)("refuses an embedded graph written by RDG 0.1, which recorded no schema", async () => {
+      // Layout 1 wrote node and bucket-index records exactly like this, and no schema record.
+      await kv.putItems("edge.watched.out.buckets", "p1", [{ key: Uint8Array.of(0, 0, 0, 1), value: new Uint8Array(0) }]);
+      const err = await graph.neighbors("p1", { edge: "watched" }).catch((e: unknown) => e);
+      expect(GraphError.isInstance(err) && err.code).toBe("SCHEMA_MISMATCH");
+      expect(String(err)).toMatch(/written by RDG 0\.1 \(storage layout 1\)/);
+    });
+
     it("records its schema and refuses to be read with an incompatible one", async () => {
       await graph.write([watched("p1", "t1", H)]);
       const wider = defineSchema({ ...MEMBER_JOURNEY_DEFINITION, edges: { ...MEMBER_JOURNEY_DEFINITION.edges, watched: { ...MEMBER_JOURNEY_DEFINITION.edges["watched"]!, bucketMs: 86_400_000 } } });

@@ -1,5 +1,5 @@
 import type { KvStore } from "@rdg/kv";
-import type { Schema } from "@rdg/model";
+import { bucketIndexNamespace, nodeNamespace, type Schema } from "@rdg/model";
 import { GraphError } from "../errors/graph-error.js";
 import { GRAPH_META_NAMESPACE } from "./graph-meta.js";
 
@@ -70,7 +70,27 @@ export async function checkSchema(kv: KvStore, schema: Schema): Promise<void> {
     await put(kv, merged);
     return;
   }
+  if (await holdsData(kv, schema)) {
+    throw new GraphError(
+      "SCHEMA_MISMATCH",
+      `the graph holds data but no schema record: it was written by RDG 0.1 (storage layout 1), which this version (layout ${GRAPH_LAYOUT_VERSION}) cannot read; ingest its events again into a new graph`,
+    );
+  }
   await put(kv, wanted);
+}
+
+/**
+ * True when a graph without a schema record already holds nodes or edges: RDG 0.1 wrote no
+ * record. Checked on embedded stores, where the first record of a namespace is one cheap
+ * read; a shared server's namespaces are not scanned on every open.
+ */
+async function holdsData(kv: KvStore, schema: Schema): Promise<boolean> {
+  if (!kv.capabilities.syncReads) return false;
+  const namespaces = [...[...schema.nodes.keys()].map(nodeNamespace), ...[...schema.edges.keys()].map((e) => bucketIndexNamespace(e, "out"))];
+  for (const ns of namespaces) {
+    for await (const _record of kv.scan(ns)) return true;
+  }
+  return false;
 }
 
 function put(kv: KvStore, schema: StoredSchema): Promise<void> {

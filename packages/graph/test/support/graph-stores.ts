@@ -18,6 +18,8 @@ const HOW = "start the real servers with services/redis.sh start --all and servi
 /** A store the graph suite runs on: `open` gives an empty graph's store for one test. */
 export interface GraphTestStore {
   readonly name: string;
+  /** In the process (memory, LMDB): reads are synchronous. */
+  readonly embedded: boolean;
   /** A fresh, empty store for one test; `schema` decides the namespace configuration. */
   open(schema?: Schema): KvStore;
   /** Called once after the suite. */
@@ -32,6 +34,7 @@ function shared(name: string, make: (schema: Schema) => KvStore): GraphTestStore
   const stores = new Map<Schema, KvStore>();
   return {
     name,
+    embedded: false,
     open(schema = memberJourneySchema) {
       let kv = stores.get(schema);
       if (kv === undefined) stores.set(schema, (kv = make(schema)));
@@ -56,9 +59,10 @@ export function graphTestStores(): GraphTestStore[] {
   const dir = mkdtempSync(join(tmpdir(), "rdg-graph-"));
   let n = 0;
   const all: GraphTestStore[] = [
-    { name: "memory", open: (schema = memberJourneySchema) => new MemoryKvStore({ namespaces: graphNamespaces(schema) }), shutdown: async () => undefined },
+    { name: "memory", embedded: true, open: (schema = memberJourneySchema) => new MemoryKvStore({ namespaces: graphNamespaces(schema) }), shutdown: async () => undefined },
     {
       name: "lmdb",
+      embedded: true,
       open: (schema = memberJourneySchema) => new LmdbKvStore({ path: join(dir, `g${n++}`), namespaces: graphNamespaces(schema), noSync: true }),
       shutdown: async () => rmSync(dir, { recursive: true, force: true }),
     },
