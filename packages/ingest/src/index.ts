@@ -16,3 +16,10 @@ export { IngestError, INGEST_ERROR_CODES, type IngestErrorCode } from "./errors/
 export { BadEventError } from "./errors/bad-event-error.js";
 export { IngestOptionsError } from "./errors/ingest-options-error.js";
 export { seededRandom, zipfSampler } from "./domain/random.js";
+export { KafkaError, type KafkaErrorCode } from "./errors/kafka-error.js";
+export { DEFAULT_KAFKA_BROKERS, type KafkaClientOptions } from "./kafka/kafka-client-options.js";
+export { KafkaTopics, type EnsureTopicsOptions, type EnsuredTopic, type EnsuredTopics, type KafkaTopicsOptions } from "./kafka/kafka-topics.js";
+export { KafkaEventProducer, type KafkaEventProducerOptions, type KafkaProducerStats } from "./kafka/kafka-event-producer.js";
+export {
+  MEMBER_EVENT_TOPICS, MEMBER_JOURNEY_TOPICS, memberEventKey, memberEventTopic, memberJourneyRouting, memberJourneyTopicNames,
+} from "./kafka/member-journey-topics.js";

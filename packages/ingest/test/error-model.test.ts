@@ -11,7 +11,7 @@ import {
   ValueTooLargeError,
 } from "@rdg/kv";
 import { GRAPH_ERROR_CODES, GraphError, type GraphErrorCode } from "@rdg/graph";
-import { BadEventError, FileChangedError, INGEST_ERROR_CODES, IngestError, IngestOptionsError } from "../src/index.js";
+import { BadEventError, FileChangedError, INGEST_ERROR_CODES, IngestError, IngestOptionsError, KafkaError } from "../src/index.js";
 
 const GRAPH_CODES: readonly GraphErrorCode[] = GRAPH_ERROR_CODES;
 
@@ -29,6 +29,7 @@ const samples: [string, RdgError, abstract new (...args: never[]) => RdgError][]
   ["IngestError", new IngestError("BAD_EVENT", "[ingest] x"), IngestError],
   ["BadEventError", new BadEventError("heartbeat event needs profileId", { field: "profileId" }), IngestError],
   ["IngestOptionsError", new IngestOptionsError("batchSize", "must be a positive integer"), IngestError],
+  ["KafkaError", new KafkaError("CONNECTION", "[ingest] brokers: cannot reach Kafka at 127.0.0.1:1", { brokers: ["127.0.0.1:1"] }), IngestError],
   ["FileChangedError", new FileChangedError("/tmp/events.jsonl", { line: 3, offset: 120, fingerprint: "f" } as never), IngestError],
 ];
 

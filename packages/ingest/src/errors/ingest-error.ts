@@ -3,12 +3,15 @@ import { RdgError, hasMarker, type RdgErrorCode, type RdgErrorOptions } from "@r
 const MARKER = Symbol.for("rdg.ingest.error");
 
 /** Every code an `IngestError` can have, as data (the type below is derived from it). */
-export const INGEST_ERROR_CODES: readonly ["BAD_EVENT", "INVALID_ARGUMENT", "SOURCE_CHANGED"] = ["BAD_EVENT", "INVALID_ARGUMENT", "SOURCE_CHANGED"];
+export const INGEST_ERROR_CODES: readonly ["BAD_EVENT", "INVALID_ARGUMENT", "SOURCE_CHANGED", "CONNECTION", "TIMEOUT", "BACKEND"] = [
+  "BAD_EVENT", "INVALID_ARGUMENT", "SOURCE_CHANGED", "CONNECTION", "TIMEOUT", "BACKEND",
+];
 
 /**
  * Stable codes of ingestion errors: `BAD_EVENT` (an event cannot be mapped; it is
  * dead-lettered), `INVALID_ARGUMENT` (an option of a job, source or generator),
- * `SOURCE_CHANGED` (a replayed source changed since its checkpoint).
+ * `SOURCE_CHANGED` (a replayed source changed since its checkpoint); `CONNECTION`, `TIMEOUT` and
+ * `BACKEND` for Kafka (see `KafkaError`).
  */
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[number];
 
