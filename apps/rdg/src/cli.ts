@@ -9,6 +9,8 @@ import { resetCommand } from "./commands/reset-command.js";
 import { backupCommand } from "./commands/backup-command.js";
 import { statsCommand } from "./commands/stats-command.js";
 import { exportCommand } from "./commands/export-command.js";
+import { produceCommand } from "./commands/produce-command.js";
+import { DEFAULT_KAFKA_BROKERS } from "@rdg/ingest";
 import { CliError } from "./cli-error.js";
 
 const DEFAULT_PATH = ".data/demo";
@@ -54,6 +56,18 @@ program
   .option("--events <n>", "events to generate", positive("events"), 100_000)
   .option("--seed <n>", "generator seed", positive("seed"), 42)
   .action(generateCommand);
+
+program
+  .command("produce")
+  .description("publish generated member-journey events to Kafka (topics auth, playback, gaming, live, search), keyed by member")
+  .option("--brokers <list>", "bootstrap brokers, comma-separated host:port", DEFAULT_KAFKA_BROKERS.join(","))
+  .option("--events <n>", "stop after this many events", positive("events"))
+  .option("--duration <seconds>", "stop after this long", positive("duration"))
+  .option("--rate <n>", "events per second (default: as fast as the broker takes them)", positive("rate"))
+  .option("--partitions <n>", "partitions of the topics it creates (existing topics stay as they are)", positive("partitions"), 6)
+  .option("--topic-prefix <prefix>", "prepended to each topic name, e.g. test-1. gives test-1.auth", "")
+  .option("--seed <n>", "generator seed", positive("seed"), 42)
+  .action(produceCommand);
 
 program
   .command("reset")
