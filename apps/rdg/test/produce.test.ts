@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_KAFKA_BROKERS, KafkaTopics, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
@@ -48,6 +49,24 @@ describe("rdg produce (real broker, services/kafka.sh)", () => {
     } finally {
       await topics.close();
     }
+  });
+
+  it("--rate paces the events and --duration stops; Ctrl-C stops cleanly with the summary", async () => {
+    const paced = rdg("produce", "--duration", "2", "--rate", "500", "--topic-prefix", prefix);
+    expect(paced.status, paced.stderr).toBe(0);
+    const n = Number(/produced ([\d,]+) events/.exec(paced.stderr)?.[1]?.replaceAll(",", ""));
+    // Never ahead of the rate (500/s for 2 s, steps of 25 events); a loaded machine may fall behind.
+    expect(n).toBeGreaterThan(250);
+    expect(n).toBeLessThanOrEqual(1025);
+
+    const child = spawn(process.execPath, [cli, "produce", "--duration", "60", "--rate", "2000", "--topic-prefix", prefix], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    setTimeout(() => child.kill("SIGINT"), 2500);
+    const [code] = (await once(child, "exit")) as [number | null];
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/produced [\d,]+ events in [\d.]+ s/);
+    expect(Number(/produced ([\d,]+) events in ([\d.]+) s/.exec(stderr)?.[2])).toBeLessThan(30);
   });
 
   it("refuses bad options with exit code 2 and a message saying what to change", () => {

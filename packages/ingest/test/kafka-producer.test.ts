@@ -1,4 +1,4 @@
-import { Consumer, MessagesStreamModes } from "@platformatic/kafka";
+import { Consumer, MessagesStreamModes, murmur2 } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   KafkaError, KafkaEventProducer, KafkaTopics, MEMBER_EVENT_TOPICS, MemberJourneyGenerator, memberEventKey, memberJourneyRouting, memberJourneyTopicNames,
@@ -47,7 +47,15 @@ async function consumeAll(topics: readonly string[], count: number): Promise<Rec
   return out;
 }
 
+/** Kafka's Java default partitioner: positive murmur2 of the key bytes, modulo the partitions. */
+const javaPartition = (key: string, partitions: number): number => (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
+
 describe("KafkaEventProducer (real broker, services/kafka.sh)", () => {
+  it("hashes keys with Kafka's murmur2 (the Java client's test vectors)", () => {
+    const vectors: [string, number][] = [["21", -973932308], ["foobar", -790332482], ["a-little-bit-long-string", -985981536], ["abc", 479470107]];
+    for (const [key, hash] of vectors) expect(murmur2(Buffer.from(key)) | 0, key).toBe(hash);
+  });
+
   it("publishes every event once, to its kind's topic, keyed by its member, in order per key", async () => {
     const prefix = uniquePrefix("producer");
     const names = memberJourneyTopicNames(prefix);
@@ -86,6 +94,7 @@ describe("KafkaEventProducer (real broker, services/kafka.sh)", () => {
       expect(r.key).toBe(memberEventKey(e));
       expect(r.key).toBe(e.profileId);
       const k = `${r.topic}|${r.key}`;
+      expect(r.partition, `partition of ${k}, as Kafka's Java client places it`).toBe(javaPartition(r.key, 4));
       expect(partitionOfKey.get(k) ?? r.partition, `one partition per key (${k})`).toBe(r.partition);
       partitionOfKey.set(k, r.partition);
       got.set(k, [...(got.get(k) ?? []), r.value]);
