@@ -56,9 +56,9 @@ export const ERROR_STATUS: Readonly<Record<RdgErrorCode, ErrorCodeInfo>> = Objec
   SCHEMA_MISMATCH: row(409, false, false, ["graph"], "a graph was written with another schema or storage layout"),
   UNKNOWN_NAMESPACE: row(500, false, false, ["kv"], "the namespace router has no store for a namespace (configuration)"),
   STORE_CLOSED: row(503, false, false, ["kv (every store)"], "a store was called after close()"),
-  CONNECTION: row(503, true, false, ["kv-redis", "kv-cassandra"], "the backend is unreachable or dropped the call; nothing was acknowledged"),
-  TIMEOUT: row(504, true, false, ["kv-redis"], "the backend did not answer in time; nothing was acknowledged"),
-  BACKEND: row(502, false, false, ["kv-redis", "kv-cassandra"], "the backend answered with an error of its own"),
+  CONNECTION: row(503, true, false, ["kv-redis", "kv-cassandra", "ingest"], "the backend is unreachable or dropped the call; nothing was acknowledged"),
+  TIMEOUT: row(504, true, false, ["kv-redis", "ingest"], "the backend did not answer in time; nothing was acknowledged"),
+  BACKEND: row(502, false, false, ["kv-redis", "kv-cassandra", "ingest"], "the backend answered with an error of its own"),
 });
 
 function row(status: number, retryable: boolean, blamesInput: boolean, packages: readonly string[], meaning: string): ErrorCodeInfo {
