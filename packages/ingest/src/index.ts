@@ -23,3 +23,7 @@ export { KafkaEventProducer, type KafkaEventProducerOptions, type KafkaProducerS
 export {
   MEMBER_EVENT_TOPICS, MEMBER_JOURNEY_TOPICS, memberEventKey, memberEventTopic, memberJourneyRouting, memberJourneyTopicNames,
 } from "./kafka/member-journey-topics.js";
+export {
+  KafkaSource, isUndecodable, kafkaRecordOrigin, refuseUndecodable, type KafkaRecordOrigin, type KafkaSourceOptions, type UndecodableRecord,
+} from "./kafka/kafka-source.js";
+export { DEAD_LETTER_HEADERS, KafkaDeadLetterSink, type KafkaDeadLetterSinkOptions } from "./kafka/kafka-dead-letter-sink.js";

@@ -1,0 +1,233 @@
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from "@platformatic/kafka";
+import { BadEventError } from "../errors/bad-event-error.js";
+import { IngestOptionsError } from "../errors/ingest-options-error.js";
+import type { EventMapper, EventSource, SourceBatch } from "../runtime/ingest-types.js";
+import { platformaticBaseOptions, resolveKafkaClientOptions, type KafkaClientOptions, type ResolvedKafkaClientOptions } from "./kafka-client-options.js";
+import { toKafkaError } from "./kafka-error-mapping.js";
+
+/** Where a record came from: what a dead-letter sink republishes. */
+export interface KafkaRecordOrigin {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  /** The record key as stored, or undefined when the record had none. */
+  readonly key: Buffer | undefined;
+  /** The record value as stored. */
+  readonly value: Buffer;
+}
+
+/** A record whose value is not a JSON object; the mapper refuses it (see `refuseUndecodable`). */
+export interface UndecodableRecord extends KafkaRecordOrigin {
+  readonly undecodable: string;
+}
+
+/** Options of a `KafkaSource`. */
+export interface KafkaSourceOptions extends KafkaClientOptions {
+  /** The topics to read; the group's members share their partitions. */
+  readonly topics: readonly string[];
+  /** The consumer group: its committed offsets are where a new run starts. */
+  readonly group: string;
+  /** Most records per batch handed to the job. @default 5000 */
+  readonly batchSize?: number;
+  /** Milliseconds a batch waits for more records before it goes out smaller. @default 100 */
+  readonly lingerMs?: number;
+  /** End after this many records (the rest stays uncommitted for the next run). @default no limit */
+  readonly maxRecords?: number;
+  /** End when no record arrived for this many milliseconds. @default never: runs until aborted */
+  readonly idleMs?: number;
+  /** Milliseconds a broker may hold a fetch waiting for records. @default 500 */
+  readonly maxWaitMs?: number;
+  /** Milliseconds without a heartbeat before the group gives this member's partitions away. @default 30000 */
+  readonly sessionTimeoutMs?: number;
+}
+
+// The origin of each decoded event, for the dead-letter sink; weak, so it goes with the event.
+const origins = new WeakMap<object, KafkaRecordOrigin>();
+
+/** Where `event` was read from, when a `KafkaSource` decoded it. */
+export function kafkaRecordOrigin(event: unknown): KafkaRecordOrigin | undefined {
+  return typeof event === "object" && event !== null ? origins.get(event) : undefined;
+}
+
+/** True for what a `KafkaSource` yields in place of a record that is not a JSON object. */
+export function isUndecodable(event: unknown): event is UndecodableRecord {
+  return typeof event === "object" && event !== null && typeof (event as { undecodable?: unknown }).undecodable === "string" && Buffer.isBuffer((event as { value?: unknown }).value);
+}
+
+/** `map` for decoded events; an undecodable record becomes a `BadEventError` with its reason. */
+export function refuseUndecodable<E>(map: EventMapper<E>): EventMapper<E | UndecodableRecord> {
+  return (event) => {
+    if (isUndecodable(event)) throw new BadEventError(`${event.topic}[${event.partition}]@${event.offset} ${event.undecodable}`);
+    return map(event);
+  };
+}
+
+type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * Reads JSON events from topics as a member of a consumer group. Each batch's `commit` commits,
+ * per partition, the offset after its last record there; the job runs commits in source order
+ * once the writes holding their events are durable, so the group's offsets never pass what is
+ * stored and a new run (or the next owner of a partition) replays from there.
+ *
+ * On abort it stops fetching and ends; the job flushes and commits; `close` then leaves the group.
+ * Rebalances: @platformatic/kafka 2.12 has no hook that runs before it revokes partitions, so
+ * nothing can be flushed then. What is committed at that moment covers durable events only (each
+ * commit waited for its writes). Events of a revoked partition still in the job are written and
+ * committed afterwards, which can set that partition's offset back under its new owner: the new
+ * owner re-reads events already stored and never skips one, and at-least-once delivery with
+ * last-write-wins storage makes the replay harmless.
+ */
+export class KafkaSource<E extends object> implements EventSource<E | UndecodableRecord> {
+  readonly name: string;
+  readonly #o: ResolvedKafkaClientOptions;
+  readonly #options: KafkaSourceOptions;
+  readonly #batchSize: number;
+  #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #closed = false;
+
+  constructor(options: KafkaSourceOptions) {
+    this.#o = resolveKafkaClientOptions(options);
+    if (options.topics.length === 0) throw new IngestOptionsError("topics", "is empty; name at least one topic to read");
+    if (options.group === "") throw new IngestOptionsError("group", "is empty; name the consumer group");
+    this.#batchSize = positive("batchSize", options.batchSize ?? 5000);
+    for (const k of ["lingerMs", "maxRecords", "idleMs", "maxWaitMs", "sessionTimeoutMs"] as const) {
+      if (options[k] !== undefined) positive(k, options[k]);
+    }
+    this.#options = options;
+    this.name = `kafka:${options.topics.join(",")}`;
+  }
+
+  async *batches(signal: AbortSignal): AsyncGenerator<SourceBatch<E | UndecodableRecord>> {
+    if (this.#closed || this.#stream !== undefined) throw new IngestOptionsError("batches", "runs once per KafkaSource; make a new one");
+    const stream = await this.#connect();
+    const queue: Msg[] = [];
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const poke = (): void => wake?.();
+    let firstAt = 0;
+    let lastArrival = Date.now();
+    stream.on("data", (m: Msg) => {
+      if (queue.length === 0) firstAt = Date.now();
+      lastArrival = Date.now();
+      queue.push(m);
+      // Backpressure: stop fetching while a couple of batches wait for the job.
+      if (queue.length >= 2 * this.#batchSize) stream.pause();
+      if (queue.length >= this.#batchSize) poke();
+    });
+    stream.on("error", (e: unknown) => {
+      failure ??= e;
+      poke();
+    });
+    signal.addEventListener("abort", poke, { once: true });
+    const linger = this.#options.lingerMs ?? 100;
+    const idle = this.#options.idleMs;
+    let remaining = this.#options.maxRecords ?? Number.POSITIVE_INFINITY;
+    try {
+      while (remaining > 0 && !signal.aborted) {
+        if (failure !== undefined) throw toKafkaError(failure, this.#o.brokers, `reading ${this.#options.topics.join(", ")}`);
+        const now = Date.now();
+        // A batch goes out full, or `linger` after its first record arrived.
+        if (queue.length >= this.#batchSize || (queue.length > 0 && now - firstAt >= linger)) {
+          const taken = queue.splice(0, Math.min(this.#batchSize, remaining));
+          remaining -= taken.length;
+          firstAt = now;
+          if (queue.length < this.#batchSize && stream.isPaused()) stream.resume();
+          yield this.#batch(taken);
+          continue;
+        }
+        if (queue.length === 0 && idle !== undefined && now - lastArrival >= idle) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => wake?.(), queue.length === 0 ? 200 : linger - (now - firstAt));
+          wake = () => {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve();
+          };
+        });
+      }
+    } finally {
+      // Stop fetching; records fetched and not yielded stay uncommitted: the next run reads them.
+      stream.pause();
+      signal.removeEventListener("abort", poke);
+    }
+  }
+
+  /** Leaves the group and closes the connections; runs once. The job calls it after its last commit. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#stream?.close();
+    } finally {
+      await this.#consumer?.close(true);
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #connect(): Promise<MessagesStream<Buffer, Buffer, Buffer, Buffer>> {
+    const o = this.#options;
+    this.#consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+      ...platformaticBaseOptions(this.#o),
+      groupId: o.group,
+      maxWaitTime: o.maxWaitMs ?? 500,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3000, Math.floor((o.sessionTimeoutMs ?? 30_000) / 3)),
+    });
+    try {
+      this.#stream = await this.#consumer.consume({
+        topics: [...o.topics],
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+        autocommit: false,
+      });
+    } catch (error) {
+      await this.#consumer.close(true).catch(() => undefined);
+      this.#closed = true;
+      throw toKafkaError(error, this.#o.brokers, `joining group ${o.group} on ${o.topics.join(", ")}`);
+    }
+    return this.#stream;
+  }
+
+  #batch(messages: readonly Msg[]): SourceBatch<E | UndecodableRecord> {
+    const events = messages.map((m) => decode<E>(m));
+    const last = new Map<string, Msg>();
+    for (const m of messages) last.set(`${m.topic}\u0000${m.partition}`, m);
+    const consumer = this.#consumer!;
+    const offsets = [...last.values()].map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch }));
+    return {
+      events,
+      commit: async () => {
+        try {
+          await consumer.commit({ offsets });
+        } catch (error) {
+          throw toKafkaError(error, this.#o.brokers, `committing offsets of group ${this.#options.group}`);
+        }
+      },
+    };
+  }
+}
+
+function decode<E extends object>(m: Msg): E | UndecodableRecord {
+  const origin: KafkaRecordOrigin = { topic: m.topic, partition: m.partition, offset: m.offset, key: m.key ?? undefined, value: m.value ?? Buffer.alloc(0) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(origin.value.toString("utf8"));
+  } catch (error) {
+    return { ...origin, undecodable: `is not JSON (${(error as Error).message})` };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return { ...origin, undecodable: `is JSON but not an object (${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed})` };
+  }
+  origins.set(parsed, origin);
+  return parsed as E;
+}
+
+function positive(option: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new IngestOptionsError(option, `must be a positive integer, got ${n}`);
+  return n;
+}
