@@ -10,7 +10,7 @@ import { backupCommand } from "./commands/backup-command.js";
 import { statsCommand } from "./commands/stats-command.js";
 import { exportCommand } from "./commands/export-command.js";
 import { produceCommand } from "./commands/produce-command.js";
-import { DEFAULT_KAFKA_BROKERS } from "@rdg/ingest";
+import { DEFAULT_KAFKA_BROKERS, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
 import { CliError } from "./cli-error.js";
 
 const DEFAULT_PATH = ".data/demo";
@@ -39,14 +39,20 @@ program
 program
   .command("ingest")
   .description("run one ingestion job into the embedded graph")
-  .option("--source <kind>", "generator or file", "generator")
+  .option("--source <kind>", "generator, file or kafka", "generator")
   .option("--file <path>", "JSON-lines events (with --source file)")
   .option("--from-start", "read --file from its first line, ignoring the position this graph committed", false)
-  .option("--events <n>", "events to generate (generator)", positive("events"))
+  .option("--events <n>", "events to generate (generator), or to read before stopping (kafka)", positive("events"))
   .option("--duration <seconds>", "stop after this long (generator)", positive("duration"))
   .option("--path <dir>", "graph directory (created if new)", DEFAULT_PATH)
   .option("--dead-letters <path>", "JSON-lines file for refused events", ".data/dead-letters.jsonl")
-  .option("--batch-size <n>", "most events per graph write (file)", positive("batch-size"))
+  .option("--batch-size <n>", "most events per graph write (file, kafka)", positive("batch-size"))
+  .option("--brokers <list>", "bootstrap brokers, comma-separated host:port (kafka)", DEFAULT_KAFKA_BROKERS.join(","))
+  .option("--topics <list>", "topics to read, comma-separated (kafka)", MEMBER_JOURNEY_TOPICS.join(","))
+  .option("--topic-prefix <prefix>", "prepended to each topic name, as in rdg produce (kafka)", "")
+  .option("--group <name>", "consumer group; its committed offsets say where to resume (kafka)")
+  .option("--dead-letter-topic <name>", "publish refused events to this topic, prefixed too (kafka; default: the --dead-letters file)")
+  .option("--idle-seconds <s>", "stop when nothing arrived for this long (kafka; default: run until Ctrl-C or SIGTERM)", positive("idle-seconds"))
   .action(ingestCommand);
 
 program

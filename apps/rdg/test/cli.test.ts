@@ -37,7 +37,8 @@ describe("rdg", () => {
     const edge = rdg("query", "--path", join(dir, "demo"), "neighbors", "t0", "--edge", "liked");
     expect(edge.status).toBe(1);
     expect(edge.stderr).toMatch(/unknown edge "liked"; known:/);
-    const source = rdg("ingest", "--source", "kafka", "--path", join(dir, "x"));
-    expect(source.stderr).toMatch(/--source must be generator or file/);
+    const source = rdg("ingest", "--source", "pigeon", "--path", join(dir, "x"));
+    expect(source.status).toBe(2);
+    expect(source.stderr).toMatch(/--source must be generator, file or kafka, got "pigeon"/);
   });
 });

@@ -4,6 +4,7 @@ import { refusal } from "../cli-error.js";
 import { GraphFileCheckpoints, type GraphFileCheckpoint } from "../graph-checkpoints.js";
 import { openEmbeddedGraph } from "../open-graph.js";
 import { ProgressLine, describeMetrics, fmt } from "../progress.js";
+import { ingestKafka } from "./ingest-kafka.js";
 import { runGeneratorJob } from "./run-generator-job.js";
 
 /** Options of `rdg ingest`. */
@@ -17,11 +18,23 @@ export interface IngestOptions {
   readonly deadLetters: string;
   /** Most events per graph write. @default the job's */
   readonly batchSize?: number;
+  /** Kafka (with --source kafka): bootstrap brokers, comma-separated. */
+  readonly brokers: string;
+  /** Kafka: topics, comma-separated, each prefixed with `topicPrefix`. */
+  readonly topics: string;
+  readonly topicPrefix: string;
+  readonly group?: string;
+  readonly deadLetterTopic?: string;
+  /** Kafka: stop when nothing arrived for this many seconds. */
+  readonly idleSeconds?: number;
 }
 
-/** `rdg ingest`: one job from the generator or a JSON-lines file into the embedded graph. */
+/** `rdg ingest`: one job from the generator, a JSON-lines file or Kafka into the embedded graph. */
 export async function ingestCommand(o: IngestOptions): Promise<void> {
-  if (o.source !== "generator" && o.source !== "file") throw refusal(`--source must be generator or file, got "${o.source}" (kafka comes with the services)`);
+  if (o.source !== "generator" && o.source !== "file" && o.source !== "kafka") throw refusal(`--source must be generator, file or kafka, got "${o.source}"`);
+  if (o.source === "kafka" && (o.file !== undefined || o.fromStart || o.duration !== undefined)) throw refusal("--file, --from-start and --duration go with the other sources; --source kafka stops after --events, --idle-seconds or Ctrl-C");
+  if (o.source !== "kafka" && (o.group !== undefined || o.deadLetterTopic !== undefined || o.idleSeconds !== undefined)) throw refusal("--group, --dead-letter-topic and --idle-seconds go with --source kafka");
+  if (o.source === "kafka" && (o.group === undefined || o.group === "")) throw refusal("--source kafka needs --group <name>: the consumer group whose committed offsets say where to resume");
   if (o.source === "file" && o.file === undefined) throw refusal("--source file needs --file <path>");
   if (o.source === "generator" && o.events === undefined && o.duration === undefined) throw refusal("--source generator needs --events <n> or --duration <seconds>");
   if (o.source === "generator" && o.fromStart) throw refusal("--from-start goes with --source file");
@@ -30,6 +43,10 @@ export async function ingestCommand(o: IngestOptions): Promise<void> {
   try {
     if (o.source === "generator") {
       await runGeneratorJob(graph, { events: o.events, durationMs: o.duration === undefined ? undefined : o.duration * 1000 });
+      return;
+    }
+    if (o.source === "kafka") {
+      await ingestKafka(graph, o);
       return;
     }
     await ingestFile(o.file!, o, new GraphFileCheckpoints(kv, o.file!), graph);
