@@ -188,6 +188,27 @@ describe("KafkaSource (real broker, services/kafka.sh)", () => {
     expect(await exportLines(graph)).toEqual(await exportLines(reference));
   }, 120_000);
 
+  it("idleMs counts only the time spent waiting for records, not the time the job takes", async () => {
+    const set = await topicSet("idle", 1);
+    const some = events.slice(0, 1000);
+    await produce(set.prefix, some);
+    const source = new KafkaSource<MemberEvent>({ brokers: BROKERS, topics: set.topics, group: group("idle"), batchSize: 100, idleMs: 300 });
+    let read = 0;
+    try {
+      for await (const batch of source.batches(new AbortController().signal)) {
+        read += batch.events.length;
+        // A job busy longer than idleMs right after taking a batch, with no I/O before it asks
+        // for more (CPU-bound, as mapping and coalescing are): records cannot arrive meanwhile,
+        // so this is no idle time. (It ended the source at 40,000 of 100,000 records once.)
+        const until = Date.now() + 350;
+        while (Date.now() < until) { /* busy */ }
+      }
+    } finally {
+      await source.close();
+    }
+    expect(read).toBe(some.length);
+  }, 60_000);
+
   it("refuses bad options and an unreachable broker with messages that say what to change", async () => {
     expect(() => new KafkaSource({ topics: [], group: "g" })).toThrow(/topics: is empty/);
     expect(() => new KafkaSource({ topics: ["t"], group: "" })).toThrow(/group: is empty/);

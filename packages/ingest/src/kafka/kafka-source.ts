@@ -107,10 +107,12 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
     let wake: (() => void) | undefined;
     const poke = (): void => wake?.();
     let firstAt = 0;
-    let lastArrival = Date.now();
+    // Idle time runs while the source waits with nothing queued: from the last record's arrival
+    // or from when the job came back for more, whichever is later (not while the job works).
+    let idleSince = Date.now();
     stream.on("data", (m: Msg) => {
       if (queue.length === 0) firstAt = Date.now();
-      lastArrival = Date.now();
+      idleSince = Date.now();
       queue.push(m);
       // Backpressure: stop fetching while a couple of batches wait for the job.
       if (queue.length >= 2 * this.#batchSize) stream.pause();
@@ -135,9 +137,10 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
           firstAt = now;
           if (queue.length < this.#batchSize && stream.isPaused()) stream.resume();
           yield this.#batch(taken);
+          idleSince = Date.now();
           continue;
         }
-        if (queue.length === 0 && idle !== undefined && now - lastArrival >= idle) break;
+        if (queue.length === 0 && idle !== undefined && now - idleSince >= idle) break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => wake?.(), queue.length === 0 ? 200 : linger - (now - firstAt));
           wake = () => {
