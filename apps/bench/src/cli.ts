@@ -14,6 +14,9 @@ import type { Scenario } from "./scenarios/scenario.js";
 import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
 import { kvRedisScenario } from "./scenarios/kv-redis-scenario.js";
 import { kvCassandraScenario } from "./scenarios/kv-cassandra-scenario.js";
+import { kafkaProduceScenario } from "./scenarios/kafka-produce-scenario.js";
+import { kafkaConsumeScenario } from "./scenarios/kafka-consume-scenario.js";
+import { kafkaE2eLmdbScenario } from "./scenarios/kafka-e2e-lmdb-scenario.js";
 
 const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string }> = {
   "kv-lmdb": { run: kvLmdbScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-lmdb vs raw lmdb-js" },
@@ -25,6 +28,9 @@ const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string 
   "graph-writes-cassandra": { run: graphWritesCassandraScenario, seconds: 30, about: "graph writes through GraphStore on Cassandra vs raw driver puts" },
   "kv-redis": { run: kvRedisScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-redis vs raw ioredis on single-node Redis" },
   "kv-cassandra": { run: kvCassandraScenario, seconds: 24, about: "KV put/get/range through @rdg/kv-cassandra vs raw cassandra-driver (services/cassandra.sh start)" },
+  "kafka-produce": { run: kafkaProduceScenario, seconds: 20, about: "KafkaEventProducer vs Kafka's ProducerPerformance (kafka-producer-perf-test), seconds x 50,000 records a round (services/kafka.sh start)" },
+  "kafka-consume": { run: kafkaConsumeScenario, seconds: 20, about: "KafkaSource with no processing vs Kafka's ConsumerPerformance (kafka-consumer-perf-test), seconds x 50,000 records" },
+  "kafka-e2e-lmdb": { run: kafkaE2eLmdbScenario, seconds: 30, about: "Kafka -> ingestion job -> LMDB graph vs the in-process generator -> LMDB, seconds x 20,000 events" },
 };
 
 const positive = (v: string): number => {

@@ -1,0 +1,123 @@
+import { KafkaEventProducer, KafkaSource, memberEventKey, type MemberEvent } from "@rdg/ingest";
+import { BROKERS, PARTITIONS, generateEvents, makeTopics, meanSizes, median, runKafkaTool, runPrefix } from "./kafka-support.js";
+import type { Scenario } from "./scenario.js";
+
+const ROUNDS = 3;
+/** Records per batch our source hands out (KafkaSource's default). */
+const OUR_BATCH = 5000;
+
+/**
+ * Our KafkaSource with no processing (iterate its batches, commit each) beside Kafka's own
+ * ConsumerPerformance (kafka-consumer-perf-test), both reading the same pre-produced topic from
+ * the start in a fresh consumer group each. They alternate for three rounds; medians compared.
+ */
+export const kafkaConsumeScenario: Scenario = async (s) => {
+  const records = Math.max(50_000, Math.round(s.seconds * 50_000));
+  const prefix = runPrefix("consume");
+  const topic = `${prefix}.events`;
+  s.progress(`kafka-consume: generating ${records.toLocaleString("en-US")} events`);
+  const { events } = generateEvents(records, Date.UTC(2026, 0, 1));
+  const size = meanSizes(events, memberEventKey);
+  // What our source's decode stage costs alone: JSON.parse of the same record values.
+  const values = events.map((e) => Buffer.from(JSON.stringify(e)));
+  const p0 = performance.now();
+  for (const v of values) JSON.parse(v.toString("utf8"));
+  const parseRate = values.length / ((performance.now() - p0) / 1000);
+  values.length = 0;
+  const dropTopics = await makeTopics([topic]);
+  const ours: { total: number; fetch: number }[] = [];
+  const theirs: { total: number; fetch: number; rebalanceMs: number }[] = [];
+  let produceRate = 0;
+  try {
+    const producer = new KafkaEventProducer<MemberEvent>({ brokers: BROKERS, clientId: "rdg-bench-consume", topicOf: () => topic, keyOf: memberEventKey });
+    try {
+      const t0 = performance.now();
+      for (let i = 0; i < events.length; i += 10_000) {
+        await producer.send(events.slice(i, i + 10_000));
+        s.progress(`kafka-consume: publishing the topic (not timed), ${producer.stats().acknowledged.toLocaleString("en-US")} acknowledged`);
+      }
+      await producer.flush();
+      produceRate = records / ((performance.now() - t0) / 1000);
+    } finally {
+      await producer.close();
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      s.progress(`kafka-consume: round ${r + 1}: kafka-consumer-perf-test`);
+      const out = await runKafkaTool("org.apache.kafka.tools.ConsumerPerformance", [
+        "--bootstrap-server", BROKERS.join(","), "--topic", topic, "--num-records", String(records),
+        "--group", `${prefix}.perf-${r}`, "--timeout", "30000",
+      ], 180_000);
+      theirs.push(parseConsumerPerformance(out));
+      s.progress(`kafka-consume: round ${r + 1}: KafkaSource`);
+      ours.push(await consumeOurs(topic, `${prefix}.ours-${r}`, records, s.progress));
+    }
+  } finally {
+    await dropTopics();
+  }
+  const o = median(ours.map((x) => x.total));
+  const c = median(theirs.map((x) => x.total));
+  const ratio = o / c;
+  return {
+    scenario: "kafka-consume",
+    settings: { records, rounds: ROUNDS, partitions: PARTITIONS, oursBatchSize: OUR_BATCH, oursCommitsEveryBatch: true, brokers: BROKERS },
+    figures: {
+      "consumer (KafkaSource) records/s, median": { value: o, unit: "records/s" },
+      "kafka-consumer-perf-test records/s, median": { value: c, unit: "records/s" },
+      "consumer records/s after the first batch, median": { value: median(ours.map((x) => x.fetch)), unit: "records/s" },
+      "kafka-consumer-perf-test fetch records/s (after joining), median": { value: median(theirs.map((x) => x.fetch)), unit: "records/s" },
+      "kafka-consumer-perf-test group join (rebalance.time.ms), median": { value: median(theirs.map((x) => x.rebalanceMs)), unit: "ms" },
+      "consumer MB/s (values), median": { value: (o * size.value) / 1e6, unit: "MB/s" },
+      "JSON.parse of the same values alone (our decode stage, no Kafka)": { value: parseRate, unit: "records/s" },
+      "mean JSON record value": { value: size.value, unit: "B" },
+      "records per round": { value: records, unit: "records" },
+      "publishing the topic beforehand (not compared)": { value: produceRate, unit: "records/s" },
+    },
+    ratios: { "consumer / kafka-consumer-perf-test": ratio },
+    targets: { "consumer / kafka-consumer-perf-test >= 0.5": { target: 0.5, actual: ratio, met: ratio >= 0.5 } },
+    notes: [
+      `Both read the same topic (${records} JSON member-journey events of ${size.value.toFixed(0)} B mean, keyed by member, ${PARTITIONS} partitions, published by KafkaEventProducer before timing) from the earliest offset, each round in a fresh consumer group, until ${records} records are read.`,
+      "The compared rates are records over the whole run including the group join, on both sides (ConsumerPerformance's nMsg.sec; ours from the first call for batches to the last commit). The rates after the join are beside them: ConsumerPerformance's fetch.nMsg.sec, and ours from the first batch handed out to the last commit.",
+      `Ours: KafkaSource with its defaults (${OUR_BATCH}-record batches, 100 ms linger, 500 ms max fetch wait), each record's value parsed as JSON (its decode stage) and each batch's offsets committed before the next is read. ConsumerPerformance does not parse values and commits automatically in the background (enable.auto.commit default), with the Java consumer's default fetch sizes.`,
+      `Each round, records/s: consumer ${ours.map((x) => Math.round(x.total)).join(", ")}; kafka-consumer-perf-test ${theirs.map((x) => Math.round(x.total)).join(", ")}. Rounds alternate (perf test, then ours). The machine has 2 cores shared by the broker, the client and other work.`,
+    ],
+  };
+};
+
+function parseConsumerPerformance(out: string): { total: number; fetch: number; rebalanceMs: number } {
+  const lines = out.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const h = lines.findIndex((l) => l.startsWith("start.time"));
+  if (h < 0 || lines[h + 1] === undefined) throw new Error(`cannot read ConsumerPerformance's summary:\n${out.slice(-1500)}`);
+  const names = lines[h]!.split(",").map((x) => x.trim());
+  const values = lines[h + 1]!.split(",").map((x) => x.trim());
+  const get = (n: string): number => {
+    const v = Number(values[names.indexOf(n)]);
+    if (!Number.isFinite(v)) throw new Error(`ConsumerPerformance printed no ${n}:\n${out.slice(-1500)}`);
+    return v;
+  };
+  return { total: get("nMsg.sec"), fetch: get("fetch.nMsg.sec"), rebalanceMs: get("rebalance.time.ms") };
+}
+
+async function consumeOurs(topic: string, group: string, records: number, progress: (t: string) => void): Promise<{ total: number; fetch: number }> {
+  const source = new KafkaSource<MemberEvent>({ brokers: BROKERS, clientId: "rdg-bench-consume", topics: [topic], group, maxRecords: records, batchSize: OUR_BATCH, idleMs: 30_000 });
+  const controller = new AbortController();
+  try {
+    const started = performance.now();
+    let first = 0;
+    let firstCount = 0;
+    let read = 0;
+    for await (const batch of source.batches(controller.signal)) {
+      if (first === 0) {
+        first = performance.now();
+        firstCount = batch.events.length;
+      }
+      read += batch.events.length;
+      await batch.commit();
+      progress(`kafka-consume: ours ${read.toLocaleString("en-US")} records, ${Math.round(read / ((performance.now() - started) / 1000)).toLocaleString("en-US")} records/s`);
+    }
+    const end = performance.now();
+    if (read < records) throw new Error(`KafkaSource read ${read} of ${records} records before 30 s without any`);
+    return { total: read / ((end - started) / 1000), fetch: (read - firstCount) / Math.max(1e-3, (end - first) / 1000) };
+  } finally {
+    await source.close();
+  }
+}
