@@ -1,3 +1,4 @@
+import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes } from "@platformatic/kafka";
 import { KafkaEventProducer, KafkaSource, memberEventKey, type MemberEvent } from "@rdg/ingest";
 import { BROKERS, PARTITIONS, generateEvents, makeTopics, meanSizes, median, runKafkaTool, runPrefix } from "./kafka-support.js";
 import type { Scenario } from "./scenario.js";
@@ -10,6 +11,8 @@ const OUR_BATCH = 5000;
  * Our KafkaSource with no processing (iterate its batches, commit each) beside Kafka's own
  * ConsumerPerformance (kafka-consumer-perf-test), both reading the same pre-produced topic from
  * the start in a fresh consumer group each. They alternate for three rounds; medians compared.
+ * A third side, the bare @platformatic/kafka message stream (no decode, no commit), shows how much
+ * of the gap is the Node client itself.
  */
 export const kafkaConsumeScenario: Scenario = async (s) => {
   const records = Math.max(50_000, Math.round(s.seconds * 50_000));
@@ -27,6 +30,7 @@ export const kafkaConsumeScenario: Scenario = async (s) => {
   const dropTopics = await makeTopics([topic]);
   const ours: { total: number; fetch: number }[] = [];
   const theirs: { total: number; fetch: number; rebalanceMs: number }[] = [];
+  const bare: number[] = [];
   let produceRate = 0;
   try {
     const producer = new KafkaEventProducer<MemberEvent>({ brokers: BROKERS, clientId: "rdg-bench-consume", topicOf: () => topic, keyOf: memberEventKey });
@@ -50,12 +54,15 @@ export const kafkaConsumeScenario: Scenario = async (s) => {
       theirs.push(parseConsumerPerformance(out));
       s.progress(`kafka-consume: round ${r + 1}: KafkaSource`);
       ours.push(await consumeOurs(topic, `${prefix}.ours-${r}`, records, s.progress));
+      s.progress(`kafka-consume: round ${r + 1}: bare @platformatic/kafka stream`);
+      bare.push(await consumeBare(topic, `${prefix}.bare-${r}`, records));
     }
   } finally {
     await dropTopics();
   }
   const o = median(ours.map((x) => x.total));
   const c = median(theirs.map((x) => x.total));
+  const b = median(bare);
   const ratio = o / c;
   return {
     scenario: "kafka-consume",
@@ -63,6 +70,7 @@ export const kafkaConsumeScenario: Scenario = async (s) => {
     figures: {
       "consumer (KafkaSource) records/s, median": { value: o, unit: "records/s" },
       "kafka-consumer-perf-test records/s, median": { value: c, unit: "records/s" },
+      "bare @platformatic/kafka stream records/s, median": { value: b, unit: "records/s" },
       "consumer records/s after the first batch, median": { value: median(ours.map((x) => x.fetch)), unit: "records/s" },
       "kafka-consumer-perf-test fetch records/s (after joining), median": { value: median(theirs.map((x) => x.fetch)), unit: "records/s" },
       "kafka-consumer-perf-test group join (rebalance.time.ms), median": { value: median(theirs.map((x) => x.rebalanceMs)), unit: "ms" },
@@ -72,13 +80,17 @@ export const kafkaConsumeScenario: Scenario = async (s) => {
       "records per round": { value: records, unit: "records" },
       "publishing the topic beforehand (not compared)": { value: produceRate, unit: "records/s" },
     },
-    ratios: { "consumer / kafka-consumer-perf-test": ratio },
+    ratios: {
+      "consumer / kafka-consumer-perf-test": ratio,
+      "bare @platformatic/kafka stream / kafka-consumer-perf-test": b / c,
+      "consumer / bare @platformatic/kafka stream": o / b,
+    },
     targets: { "consumer / kafka-consumer-perf-test >= 0.5": { target: 0.5, actual: ratio, met: ratio >= 0.5 } },
     notes: [
       `Both read the same topic (${records} JSON member-journey events of ${size.value.toFixed(0)} B mean, keyed by member, ${PARTITIONS} partitions, published by KafkaEventProducer before timing) from the earliest offset, each round in a fresh consumer group, until ${records} records are read.`,
       "The compared rates are records over the whole run including the group join, on both sides (ConsumerPerformance's nMsg.sec; ours from the first call for batches to the last commit). The rates after the join are beside them: ConsumerPerformance's fetch.nMsg.sec, and ours from the first batch handed out to the last commit.",
-      `Ours: KafkaSource with its defaults (${OUR_BATCH}-record batches, 100 ms linger, 500 ms max fetch wait), each record's value parsed as JSON (its decode stage) and each batch's offsets committed before the next is read. ConsumerPerformance does not parse values and commits automatically in the background (enable.auto.commit default), with the Java consumer's default fetch sizes.`,
-      `Each round, records/s: consumer ${ours.map((x) => Math.round(x.total)).join(", ")}; kafka-consumer-perf-test ${theirs.map((x) => Math.round(x.total)).join(", ")}. Rounds alternate (perf test, then ours). The machine has 2 cores shared by the broker, the client and other work.`,
+      `Ours: KafkaSource with its defaults (${OUR_BATCH}-record batches, 100 ms linger, 500 ms max fetch wait), each record's value parsed as JSON (its decode stage) and each batch's offsets committed before the next is read. The bare stream is @platformatic/kafka's Consumer.consume (the client KafkaSource is built on) with the same fetch wait, counting messages until the last, with no decode and no commit. ConsumerPerformance does not parse values and commits automatically in the background (enable.auto.commit default), with the Java consumer's default fetch sizes.`,
+      `Each round, records/s: consumer ${ours.map((x) => Math.round(x.total)).join(", ")}; kafka-consumer-perf-test ${theirs.map((x) => Math.round(x.total)).join(", ")}; bare stream ${bare.map((x) => Math.round(x)).join(", ")}. Rounds alternate (perf test, ours, bare stream). The machine has 2 cores shared by the broker, the client and other work.`,
     ],
   };
 };
@@ -119,5 +131,32 @@ async function consumeOurs(topic: string, group: string, records: number, progre
     return { total: read / ((end - started) / 1000), fetch: (read - firstCount) / Math.max(1e-3, (end - first) / 1000) };
   } finally {
     await source.close();
+  }
+}
+
+async function consumeBare(topic: string, group: string, records: number): Promise<number> {
+  const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({ clientId: "rdg-bench-consume-bare", bootstrapBrokers: [...BROKERS], groupId: group, maxWaitTime: 500 });
+  try {
+    const started = performance.now();
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.COMMITTED, fallbackMode: MessagesStreamFallbackModes.EARLIEST, autocommit: false });
+    let read = 0;
+    await new Promise<void>((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`the bare stream read ${read} of ${records} records in 120 s`)), 120_000);
+      stream.on("error", (e: unknown) => {
+        clearTimeout(timer);
+        fail(e instanceof Error ? e : new Error(String(e)));
+      });
+      stream.on("data", () => {
+        if (++read === records) {
+          clearTimeout(timer);
+          ok();
+        }
+      });
+    });
+    const rate = records / ((performance.now() - started) / 1000);
+    await stream.close();
+    return rate;
+  } finally {
+    await consumer.close(true);
   }
 }
