@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_KAFKA_BROKERS, KafkaEventProducer, KafkaTopics, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
+import { KafkaEventProducer, KafkaTopics, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
+import { deleteTopics, requireKafka } from "./support/kafka-topics.js";
 
 const cli = join(import.meta.dirname, "..", "dist", "cli.js");
 const rdg = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
@@ -13,26 +14,14 @@ const dir = mkdtempSync(join(tmpdir(), "rdg-ingest-kafka-"));
 const eventsOf = (stderr: string): number => Number(/ingested from .*: (?:stopped by signal; )?([\d,]+) events/.exec(stderr)?.[1]?.replaceAll(",", "") ?? Number.NaN);
 
 beforeAll(async () => {
-  const admin = new KafkaTopics({ retries: 0, connectTimeoutMs: 3000 });
-  try {
-    await admin.partitions([`${prefix}auth`]);
-  } catch (error) {
-    throw new Error(`[rdg tests] Kafka at ${DEFAULT_KAFKA_BROKERS.join(",")} is not answering (${(error as Error).message}); run services/kafka.sh start (from the repository root)`);
-  } finally {
-    await admin.close();
-  }
+  await requireKafka(`${prefix}auth`);
   const produced = rdg("produce", "--events", "2000", "--topic-prefix", prefix, "--partitions", "2", "--seed", "5");
   if (produced.status !== 0) throw new Error(`rdg produce failed: ${produced.stderr}`);
 });
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  const topics = new KafkaTopics();
-  try {
-    await topics.delete([...MEMBER_JOURNEY_TOPICS, "dead-letters", "mixed"].map((t) => `${prefix}${t}`));
-  } finally {
-    await topics.close();
-  }
+  await deleteTopics([...MEMBER_JOURNEY_TOPICS, "dead-letters", "mixed"].map((t) => `${prefix}${t}`));
 });
 
 describe("rdg ingest --source kafka (real broker, services/kafka.sh)", () => {

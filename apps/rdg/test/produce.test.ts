@@ -2,30 +2,19 @@ import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_KAFKA_BROKERS, KafkaTopics, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
+import { KafkaTopics, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
+import { deleteTopics, requireKafka } from "./support/kafka-topics.js";
 
 const cli = join(import.meta.dirname, "..", "dist", "cli.js");
 const rdg = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
 const prefix = `rdg-cli-test-${process.pid}-${Date.now().toString(36)}.`;
 
 beforeAll(async () => {
-  const admin = new KafkaTopics({ retries: 0, connectTimeoutMs: 3000 });
-  try {
-    await admin.partitions([`${prefix}auth`]);
-  } catch (error) {
-    throw new Error(`[rdg tests] Kafka at ${DEFAULT_KAFKA_BROKERS.join(",")} is not answering (${(error as Error).message}); run services/kafka.sh start (from the repository root)`);
-  } finally {
-    await admin.close();
-  }
+  await requireKafka(`${prefix}auth`);
 });
 
 afterAll(async () => {
-  const topics = new KafkaTopics();
-  try {
-    await topics.delete(MEMBER_JOURNEY_TOPICS.map((t) => `${prefix}${t}`));
-  } finally {
-    await topics.close();
-  }
+  await deleteTopics(MEMBER_JOURNEY_TOPICS.map((t) => `${prefix}${t}`));
 });
 
 describe("rdg produce (real broker, services/kafka.sh)", () => {

@@ -1,27 +1,12 @@
 import { Consumer, MessagesStreamModes, murmur2 } from "@platformatic/kafka";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   KafkaError, KafkaEventProducer, KafkaTopics, MEMBER_EVENT_TOPICS, MemberJourneyGenerator, memberEventKey, memberJourneyRouting, memberJourneyTopicNames,
   type MemberEvent,
 } from "../src/index.js";
-import { BROKERS, requireKafka, uniquePrefix } from "./support/kafka-test-broker.js";
+import { BROKERS, topicAdminForFile, uniquePrefix } from "./support/kafka-test-broker.js";
 
-const topicsToDelete: string[] = [];
-let admin: KafkaTopics;
-
-beforeAll(async () => {
-  await requireKafka();
-  admin = new KafkaTopics({ brokers: BROKERS });
-});
-
-afterAll(async () => {
-  if (admin === undefined) return;
-  try {
-    await admin.delete(topicsToDelete);
-  } finally {
-    await admin.close();
-  }
-});
+const kafka = topicAdminForFile();
 
 interface Received { readonly topic: string; readonly partition: number; readonly offset: bigint; readonly key: string; readonly value: string }
 
@@ -59,8 +44,8 @@ describe("KafkaEventProducer (real broker, services/kafka.sh)", () => {
   it("publishes every event once, to its kind's topic, keyed by its member, in order per key", async () => {
     const prefix = uniquePrefix("producer");
     const names = memberJourneyTopicNames(prefix);
-    topicsToDelete.push(...Object.values(names));
-    await admin.ensure(Object.values(names), { partitions: 4 });
+    kafka.made(...Object.values(names));
+    await kafka.admin().ensure(Object.values(names), { partitions: 4 });
 
     const events = new MemberJourneyGenerator({ seed: 7, accounts: 300, concurrentSessions: 200 }).next(5000);
     const producer = new KafkaEventProducer<MemberEvent>({ brokers: BROKERS, ...memberJourneyRouting(prefix), batchSize: 300 });
@@ -110,16 +95,16 @@ describe("KafkaEventProducer (real broker, services/kafka.sh)", () => {
     const prefix = uniquePrefix("topics");
     const a = `${prefix}a`;
     const b = `${prefix}b`;
-    topicsToDelete.push(a, b);
-    const first = await admin.ensure([a], { partitions: 3 });
+    kafka.made(a, b);
+    const first = await kafka.admin().ensure([a], { partitions: 3 });
     expect(first.topics).toEqual([{ topic: a, partitions: 3, created: true }]);
     expect(first.notices).toEqual([]);
-    const second = await admin.ensure([a, b], { partitions: 5 });
+    const second = await kafka.admin().ensure([a, b], { partitions: 5 });
     expect(second.topics).toEqual([{ topic: a, partitions: 3, created: false }, { topic: b, partitions: 5, created: true }]);
     expect(second.notices).toEqual([`topic ${a} exists with 3 partitions, not 5; it is left as it is (delete it to recreate it with 5)`]);
-    expect(await admin.partitions([a, b, `${prefix}missing`])).toEqual(new Map([[a, 3], [b, 5]]));
-    await admin.delete([a, b]);
-    await expect.poll(() => admin.partitions([a, b]), { timeout: 10_000 }).toEqual(new Map());
+    expect(await kafka.admin().partitions([a, b, `${prefix}missing`])).toEqual(new Map([[a, 3], [b, 5]]));
+    await kafka.admin().delete([a, b]);
+    await expect.poll(() => kafka.admin().partitions([a, b]), { timeout: 10_000 }).toEqual(new Map());
   });
 
   it("an unreachable broker gives a CONNECTION KafkaError naming the address and services/kafka.sh, within seconds", async () => {

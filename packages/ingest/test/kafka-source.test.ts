@@ -1,31 +1,16 @@
 import { Consumer, MessagesStreamModes, Producer, ProduceAcks } from "@platformatic/kafka";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryKvStore } from "@rdg/kv";
 import { GraphStore, graphNamespaces } from "@rdg/graph";
 import { memberJourneySchema } from "@rdg/model";
 import {
-  ArraySource, DEAD_LETTER_HEADERS, GENERATOR_VALIDATION, IngestJob, KafkaDeadLetterSink, KafkaEventProducer, KafkaSource, KafkaTopics,
+  ArraySource, DEAD_LETTER_HEADERS, GENERATOR_VALIDATION, IngestJob, KafkaDeadLetterSink, KafkaEventProducer, KafkaSource,
   MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventKey, memberJourneyRouting, memberJourneyTopicNames, refuseUndecodable,
   type DeadLetterSink, type EventSource, type MemberEvent, type UndecodableRecord,
 } from "../src/index.js";
-import { BROKERS, requireKafka, uniquePrefix } from "./support/kafka-test-broker.js";
+import { BROKERS, topicAdminForFile, uniquePrefix } from "./support/kafka-test-broker.js";
 
-const topicsToDelete: string[] = [];
-let admin: KafkaTopics;
-
-beforeAll(async () => {
-  await requireKafka();
-  admin = new KafkaTopics({ brokers: BROKERS });
-});
-
-afterAll(async () => {
-  if (admin === undefined) return;
-  try {
-    await admin.delete(topicsToDelete);
-  } finally {
-    await admin.close();
-  }
-});
+const kafka = topicAdminForFile();
 
 type Ev = MemberEvent | UndecodableRecord;
 const NOW = Date.UTC(2030, 0, 1);
@@ -53,8 +38,8 @@ async function ingest(graph: GraphStore, source: EventSource<Ev>, deadLetters: D
 async function topicSet(what: string, partitions = 3): Promise<{ prefix: string; topics: string[] }> {
   const prefix = uniquePrefix(what);
   const topics = Object.values(memberJourneyTopicNames(prefix));
-  topicsToDelete.push(...topics);
-  await admin.ensure(topics, { partitions });
+  kafka.made(...topics);
+  await kafka.admin().ensure(topics, { partitions });
   return { prefix, topics };
 }
 
@@ -109,8 +94,8 @@ describe("KafkaSource (real broker, services/kafka.sh)", () => {
     const prefix = uniquePrefix("dead-letters");
     const source = `${prefix}playback`;
     const dlq = `${prefix}dead-letters`;
-    topicsToDelete.push(source, dlq);
-    await admin.ensure([source, dlq], { partitions: 2 });
+    kafka.made(source, dlq);
+    await kafka.admin().ensure([source, dlq], { partitions: 2 });
 
     const good = events.filter((e) => e.topic === "playback").slice(0, 400);
     const bad: { key: string; value: Buffer; reason: RegExp }[] = [
@@ -275,7 +260,7 @@ async function recordCount(topic: string): Promise<number> {
 async function committedTotal(groupId: string, topics: readonly string[]): Promise<number> {
   const consumer = new Consumer({ clientId: "rdg-test", groupId, bootstrapBrokers: [...BROKERS] });
   try {
-    const partitions = await admin.partitions(topics);
+    const partitions = await kafka.admin().partitions(topics);
     const offsets = await consumer.listCommittedOffsets({ topics: topics.map((topic) => ({ topic, partitions: [...Array(partitions.get(topic)).keys()] })) });
     let total = 0n;
     for (const list of offsets.values()) for (const o of list) if (o > 0n) total += o;

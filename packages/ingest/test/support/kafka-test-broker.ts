@@ -1,5 +1,6 @@
 import { Admin } from "@platformatic/kafka";
-import { DEFAULT_KAFKA_BROKERS } from "../../src/index.js";
+import { afterAll, beforeAll } from "vitest";
+import { DEFAULT_KAFKA_BROKERS, KafkaTopics } from "../../src/index.js";
 
 /** The broker services/kafka.sh starts. */
 export const BROKERS: readonly string[] = DEFAULT_KAFKA_BROKERS;
@@ -17,4 +18,26 @@ export async function requireKafka(): Promise<void> {
   } finally {
     await admin.close();
   }
+}
+
+/**
+ * For a test file: requires the broker, opens one topic admin, and deletes every topic the
+ * file registered with `made` when it ends.
+ */
+export function topicAdminForFile(): { readonly admin: () => KafkaTopics; readonly made: (...topics: string[]) => void } {
+  const made: string[] = [];
+  let admin: KafkaTopics | undefined;
+  beforeAll(async () => {
+    await requireKafka();
+    admin = new KafkaTopics({ brokers: BROKERS });
+  });
+  afterAll(async () => {
+    if (admin === undefined) return;
+    try {
+      await admin.delete(made);
+    } finally {
+      await admin.close();
+    }
+  });
+  return { admin: () => admin!, made: (...topics) => void made.push(...topics) };
 }
