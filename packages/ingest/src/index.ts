@@ -27,3 +27,8 @@ export {
   KafkaSource, isUndecodable, kafkaRecordOrigin, refuseUndecodable, type KafkaRecordOrigin, type KafkaSourceOptions, type UndecodableRecord,
 } from "./kafka/kafka-source.js";
 export { DEAD_LETTER_HEADERS, KafkaDeadLetterSink, type KafkaDeadLetterSinkOptions } from "./kafka/kafka-dead-letter-sink.js";
+export type { BatchWritten, PartitionLag } from "./runtime/ingest-types.js";
+export {
+  IngestPrometheusMetrics, LATENCY_BUCKETS_SECONDS, type IngestPrometheusMetricsOptions, type LagReporter, type PrometheusJobMetrics,
+} from "./metrics/prometheus-metrics.js";
+export { MetricsServer, type MetricsServerOptions, type MetricsSource } from "./metrics/metrics-server.js";

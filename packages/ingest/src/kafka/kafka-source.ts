@@ -1,7 +1,7 @@
 import { Consumer, MessagesStreamFallbackModes, MessagesStreamModes, type Message, type MessagesStream } from "@platformatic/kafka";
 import { BadEventError } from "../errors/bad-event-error.js";
 import { IngestOptionsError } from "../errors/ingest-options-error.js";
-import type { EventMapper, EventSource, SourceBatch } from "../runtime/ingest-types.js";
+import type { EventMapper, EventSource, PartitionLag, SourceBatch } from "../runtime/ingest-types.js";
 import { platformaticBaseOptions, resolveKafkaClientOptions, type KafkaClientOptions, type ResolvedKafkaClientOptions } from "./kafka-client-options.js";
 import { toKafkaError } from "./kafka-error-mapping.js";
 
@@ -212,6 +212,30 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
         }
       },
     };
+  }
+
+  /**
+   * Consumer lag of the partitions this member owns now: each one's end offset minus the group's
+   * committed offset (records read but not yet durable count as lag). Empty before the group is
+   * joined, during a rejoin and after close. One call asks the brokers for every topic's end offsets.
+   */
+  async lag(): Promise<PartitionLag[]> {
+    const consumer = this.#consumer;
+    if (consumer === undefined || this.#closed || !consumer.isActive()) return [];
+    let offsets: Map<string, bigint[]>;
+    try {
+      offsets = await consumer.getLag({ topics: [...this.#options.topics] });
+    } catch (error) {
+      throw toKafkaError(error, this.#o.brokers, `reading the lag of group ${this.#options.group}`);
+    }
+    const lags: PartitionLag[] = [];
+    for (const [topic, partitions] of offsets) {
+      // A negative figure marks a partition another member owns.
+      partitions.forEach((lag, partition) => {
+        if (lag >= 0n) lags.push({ topic, partition, lag: Number(lag) });
+      });
+    }
+    return lags;
   }
 }
 

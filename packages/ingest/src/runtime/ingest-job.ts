@@ -2,7 +2,7 @@ import type { GraphStore } from "@rdg/graph";
 import { isInputError, resolveValidationOptions, validateMutation, type Mutation, type ValidationOptions } from "@rdg/model";
 import { Coalescer } from "../coalesce/coalescer.js";
 import { newMetrics, type JobMetrics } from "../metrics/job-metrics.js";
-import type { DeadLetterSink, EventMapper, EventSource, EventTime } from "./ingest-types.js";
+import type { BatchWritten, DeadLetterSink, EventMapper, EventSource, EventTime } from "./ingest-types.js";
 
 /** Settings of one job; each topic's job is tuned on its own. */
 export interface IngestJobOptions<E> {
@@ -35,6 +35,8 @@ export interface IngestJobOptions<E> {
   readonly validation?: ValidationOptions;
   /** Called after every batch written. */
   readonly onProgress?: (metrics: Readonly<JobMetrics>) => void;
+  /** Called when a batch's write is durable, before its commit: per-batch figures (latency, freshness) for histograms. */
+  readonly onBatchWritten?: (batch: BatchWritten) => void;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -73,6 +75,8 @@ export class IngestJob<E> {
     let windowStart = -1;
     // When the oldest event waiting in the coalescer was read: freshness runs from there.
     let oldestReadAt = 0;
+    // The oldest event time waiting in the coalescer: freshness from event time to durable.
+    let oldestEventTime = Number.POSITIVE_INFINITY;
     let failure: unknown;
 
     const flush = async (): Promise<void> => {
@@ -84,7 +88,11 @@ export class IngestJob<E> {
       commits = [];
       windowStart = -1;
       oldestReadAt = 0;
+      const eventTimeMin = oldestEventTime;
+      oldestEventTime = Number.POSITIVE_INFINITY;
+      const writeStart = performance.now();
       const write = this.#writeOrIsolate(mutations, events).then(async () => {
+        if (mutations.length > 0) o.onBatchWritten?.({ events: events.length, mutations: mutations.length, writeMs: performance.now() - writeStart, oldestEventTime: eventTimeMin, durableAt: Date.now() });
         if (readAt === 0) return;
         this.metrics.freshnessLastMs = Date.now() - readAt;
         this.metrics.freshnessMaxMs = Math.max(this.metrics.freshnessMaxMs, this.metrics.freshnessLastMs);
@@ -120,6 +128,7 @@ export class IngestJob<E> {
         const t = o.eventTime(event);
         if (windowStart < 0) windowStart = t;
         if (oldestReadAt === 0) oldestReadAt = Date.now();
+        if (t < oldestEventTime) oldestEventTime = t;
         for (const m of mutations) coalescer.add(m);
         pending.push(event);
         this.metrics.mutationsMapped += mutations.length;

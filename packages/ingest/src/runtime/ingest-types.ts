@@ -29,3 +29,25 @@ export interface DeadLetterSink<E> {
 
 /** Gets the event time (ms) of an event, for coalescing windows and freshness. */
 export type EventTime<E> = (event: E) => number;
+
+/** One coalesced batch whose write is durable: what `IngestJobOptions.onBatchWritten` receives. */
+export interface BatchWritten {
+  /** Events whose mutations the batch holds. */
+  readonly events: number;
+  /** Mutations written, after coalescing. */
+  readonly mutations: number;
+  /** Milliseconds from the start of the write to durable, retries and isolation of refused events included. */
+  readonly writeMs: number;
+  /** Event time (ms) of the oldest event in the batch, by the job's `eventTime`. */
+  readonly oldestEventTime: number;
+  /** Wall time (ms since the epoch) when the write was durable. */
+  readonly durableAt: number;
+}
+
+/** Records of one partition that the consumer group has not committed yet. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's end offset minus the group's committed offset. */
+  readonly lag: number;
+}
