@@ -16,6 +16,7 @@ export default defineConfig({
       project("@rdg/kv-cassandra", "packages/kv-cassandra", 120_000),
       // The graph's suites run on every store, the real servers included, beside other tests.
       project("@rdg/graph", "packages/graph", 180_000),
+      project("@rdg/stores", "packages/stores", 120_000),
       project("@rdg/ingest", "packages/ingest"),
       project("@rdg/cli", "apps/rdg", 120_000),
       project("@rdg/bench", "apps/bench", 120_000),
