@@ -35,7 +35,7 @@ export class ProgressLine {
 /** One line of job metrics. */
 export function describeMetrics(m: Readonly<JobMetrics>, seconds: number): string {
   const rate = (n: number): string => fmt(n / Math.max(seconds, 1e-9));
-  return `${fmt(m.eventsIn)} events (${rate(m.eventsIn)}/s), ${fmt(m.mutationsWritten)} mutations written (${rate(m.mutationsWritten)}/s), ${m.deadLetters} dead letters, freshness ${fmt(m.freshnessLastMs)} ms`;
+  return `${fmt(m.eventsIn)} events (${rate(m.eventsIn)}/s), ${fmt(m.mutationsWritten)} mutations written (${rate(m.mutationsWritten)}/s), ${m.deadLetters} dead letters, freshness ${fmt(m.freshnessLastMs)} ms${m.rebalances > 0 ? `, ${m.rebalances} rebalance${m.rebalances === 1 ? "" : "s"}` : ""}`;
 }
 
 export { fmt };

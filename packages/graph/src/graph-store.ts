@@ -207,6 +207,17 @@ export class GraphStore {
    * Deletes a node and every edge of it, at `time`: `deleteNode` alone removes only the node's
    * properties. Edges newer than `time` stay, as last-write-wins says.
    */
+  /**
+   * Forget the edge times this store remembers from its own writes, so the next write of each
+   * edge reads its times back from the store. Call it when another process may have written
+   * edges this one wrote before (an ingestion job does so when its consumer group moved
+   * partitions); without it the graph stays correct for reads, but an adjacency entry can be
+   * left behind and counted once too often (see rule 7). Writes in flight are not affected.
+   */
+  forgetWrittenTimes(): void {
+    this.#edgeTimes.forgetStored();
+  }
+
   async deleteNodeAndEdges(type: string, id: string, time: number): Promise<number> {
     this.schema.node(type);
     checkId("id", id);

@@ -59,6 +59,14 @@ export class EdgeTimeCache {
     }
   }
 
+  /**
+   * Forget the times known stored (batches in flight keep theirs): another process may have
+   * written these edges since, e.g. after a consumer-group rebalance moved partitions away and back.
+   */
+  forgetStored(): void {
+    this.#stored.clear();
+  }
+
   /** Planning the batch failed part way: forget whatever it planned. */
   abandonAll(ticket: BatchTicket): void {
     for (const [key, entry] of this.#inFlight) if (entry.ticket === ticket) this.#inFlight.delete(key);

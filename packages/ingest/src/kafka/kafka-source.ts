@@ -39,6 +39,12 @@ export interface KafkaSourceOptions extends KafkaClientOptions {
   readonly maxWaitMs?: number;
   /** Milliseconds without a heartbeat before the group gives this member's partitions away. @default 30000 */
   readonly sessionTimeoutMs?: number;
+  /**
+   * Turns a record's value into an event (e.g. Avro, see `avroCodec`). A throw, or a result that
+   * is not an object, makes the record an `UndecodableRecord` whose reason is the error's message;
+   * the original bytes are kept for the dead-letter sink. @default JSON of an object
+   */
+  readonly decode?: (value: Buffer) => object;
 }
 
 // The origin of each decoded event, for the dead-letter sink; weak, so it goes with the event.
@@ -71,12 +77,20 @@ type Msg = Message<Buffer, Buffer, Buffer, Buffer>;
  * stored and a new run (or the next owner of a partition) replays from there.
  *
  * On abort it stops fetching and ends; the job flushes and commits; `close` then leaves the group.
- * Rebalances: @platformatic/kafka 2.12 has no hook that runs before it revokes partitions, so
- * nothing can be flushed then. What is committed at that moment covers durable events only (each
- * commit waited for its writes). Events of a revoked partition still in the job are written and
- * committed afterwards, which can set that partition's offset back under its new owner: the new
- * owner re-reads events already stored and never skips one, and at-least-once delivery with
- * last-write-wins storage makes the replay harmless.
+ *
+ * Rebalances. @platformatic/kafka 2.12 has no hook that runs before it revokes partitions, so
+ * nothing can be flushed then; but every commit already runs as soon as its writes are durable,
+ * so what is committed for a revoked partition at that moment is what was durable, less the
+ * commits in flight. After the group moves partitions:
+ * - records of a revoked partition not yet handed to the job are dropped, and records of it that
+ *   a fetch in flight still brings are ignored: the new owner reads them from the committed offset;
+ * - batches already handed to the job are written (harmless: last write wins), but their commits
+ *   leave out every partition revoked since the batch was made, so a late commit never sets the
+ *   new owner's offset back;
+ * - the consumer re-reads partitions it keeps from their committed offsets; records it already
+ *   holds are skipped by offset, so none is handed to the job twice and none is skipped;
+ * - the next batch says `ownershipChanged`, and the job forgets the edge times it remembers
+ *   (another process may have written those edges meanwhile).
  */
 export class KafkaSource<E extends object> implements EventSource<E | UndecodableRecord> {
   readonly name: string;
@@ -86,6 +100,18 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
   #consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   #closed = false;
+  // Records fetched and not yet handed to the job.
+  #queue: Msg[] = [];
+  // Partitions (`topic\0partition`) this member owns, once the group told it.
+  #assigned: Set<string> | undefined;
+  // Per partition: how many times it was revoked; a batch commits a partition only if unchanged.
+  readonly #revocations = new Map<string, number>();
+  // Per partition: the offset of the last record queued, to skip records fetched again.
+  readonly #lastQueued = new Map<string, bigint>();
+  #ownershipChanged = false;
+  #rebalances = 0;
+  // batches() returned: the stream stays paused.
+  #ended = false;
 
   constructor(options: KafkaSourceOptions) {
     this.#o = resolveKafkaClientOptions(options);
@@ -102,7 +128,6 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
   async *batches(signal: AbortSignal): AsyncGenerator<SourceBatch<E | UndecodableRecord>> {
     if (this.#closed || this.#stream !== undefined) throw new IngestOptionsError("batches", "runs once per KafkaSource; make a new one");
     const stream = await this.#connect();
-    const queue: Msg[] = [];
     let failure: unknown;
     let wake: (() => void) | undefined;
     const poke = (): void => wake?.();
@@ -111,6 +136,8 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
     // or from when the job came back for more, whichever is later (not while the job works).
     let idleSince = Date.now();
     stream.on("data", (m: Msg) => {
+      if (!this.#accept(m)) return;
+      const queue = this.#queue;
       if (queue.length === 0) firstAt = Date.now();
       idleSince = Date.now();
       queue.push(m);
@@ -128,6 +155,7 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
     let remaining = this.#options.maxRecords ?? Number.POSITIVE_INFINITY;
     try {
       while (remaining > 0 && !signal.aborted) {
+        const queue = this.#queue;
         if (failure !== undefined) throw toKafkaError(failure, this.#o.brokers, `reading ${this.#options.topics.join(", ")}`);
         const now = Date.now();
         // A batch goes out full, or `linger` after its first record arrived.
@@ -152,6 +180,7 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
       }
     } finally {
       // Stop fetching; records fetched and not yielded stay uncommitted: the next run reads them.
+      this.#ended = true;
       stream.pause();
       signal.removeEventListener("abort", poke);
     }
@@ -181,6 +210,7 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3000, Math.floor((o.sessionTimeoutMs ?? 30_000) / 3)),
     });
+    this.#consumer.on("consumer:group:join", () => this.#onAssignment());
     try {
       this.#stream = await this.#consumer.consume({
         topics: [...o.topics],
@@ -196,15 +226,65 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
     return this.#stream;
   }
 
+  /** Rebalances of the consumer group that moved partitions to or from this member. */
+  get rebalances(): number {
+    return this.#rebalances;
+  }
+
+  /** The partitions this member owns now, as `topic/partition`, sorted. */
+  get assignment(): string[] {
+    return [...(this.#assigned ?? [])].map((k) => k.replace("\u0000", "/")).sort();
+  }
+
+  /** The group gave this member its partitions (after joining, or after a rebalance). */
+  #onAssignment(): void {
+    const now = new Set<string>();
+    for (const { topic, partitions } of this.#consumer?.assignments ?? []) for (const p of partitions) now.add(`${topic}\u0000${p}`);
+    const before = this.#assigned;
+    this.#assigned = now;
+    if (before === undefined) return;
+    let changed = before.size !== now.size;
+    for (const key of before) {
+      if (now.has(key)) continue;
+      changed = true;
+      this.#revocations.set(key, (this.#revocations.get(key) ?? 0) + 1);
+      this.#lastQueued.delete(key);
+    }
+    if (!changed) return;
+    this.#rebalances++;
+    this.#ownershipChanged = true;
+    this.#queue = this.#queue.filter((m) => now.has(`${m.topic}\u0000${m.partition}`));
+    // Paused for a full queue that the revocation emptied: fetch again.
+    if (this.#queue.length < this.#batchSize && this.#stream?.isPaused() === true && !this.#ended) this.#stream.resume();
+  }
+
+  /** Whether a fetched record goes to the job: not one of a partition revoked, not one already queued. */
+  #accept(m: Msg): boolean {
+    const key = `${m.topic}\u0000${m.partition}`;
+    if (this.#assigned !== undefined && !this.#assigned.has(key)) return false;
+    const last = this.#lastQueued.get(key);
+    if (last !== undefined && m.offset <= last) return false;
+    this.#lastQueued.set(key, m.offset);
+    return true;
+  }
+
   #batch(messages: readonly Msg[]): SourceBatch<E | UndecodableRecord> {
-    const events = messages.map((m) => decode<E>(m));
+    const events = messages.map((m) => decode<E>(m, this.#options.decode));
     const last = new Map<string, Msg>();
     for (const m of messages) last.set(`${m.topic}\u0000${m.partition}`, m);
     const consumer = this.#consumer!;
-    const offsets = [...last.values()].map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch }));
+    const made = new Map([...last.keys()].map((k) => [k, this.#revocations.get(k) ?? 0]));
+    const ownershipChanged = this.#ownershipChanged;
+    this.#ownershipChanged = false;
     return {
       events,
+      ownershipChanged,
       commit: async () => {
+        // A partition revoked since this batch was made belongs to another member now: its
+        // offset is that member's to move (it replays from what was committed before).
+        const offsets = [...last].filter(([k]) => (this.#revocations.get(k) ?? 0) === made.get(k))
+          .map(([, m]) => ({ topic: m.topic, partition: m.partition, offset: m.offset + 1n, leaderEpoch: m.leaderEpoch }));
+        if (offsets.length === 0) return;
         try {
           await consumer.commit({ offsets });
         } catch (error) {
@@ -239,16 +319,18 @@ export class KafkaSource<E extends object> implements EventSource<E | Undecodabl
   }
 }
 
-function decode<E extends object>(m: Msg): E | UndecodableRecord {
+function decode<E extends object>(m: Msg, decoder: ((value: Buffer) => object) | undefined): E | UndecodableRecord {
   const origin: KafkaRecordOrigin = { topic: m.topic, partition: m.partition, offset: m.offset, key: m.key ?? undefined, value: m.value ?? Buffer.alloc(0) };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(origin.value.toString("utf8"));
+    parsed = decoder === undefined ? JSON.parse(origin.value.toString("utf8")) : decoder(origin.value);
   } catch (error) {
-    return { ...origin, undecodable: `is not JSON (${(error as Error).message})` };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...origin, undecodable: decoder === undefined ? `is not JSON (${message})` : message };
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return { ...origin, undecodable: `is JSON but not an object (${Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed})` };
+    const got = Array.isArray(parsed) ? "array" : parsed === null ? "null" : typeof parsed;
+    return { ...origin, undecodable: decoder === undefined ? `is JSON but not an object (${got})` : `decoded to ${got}, not an object` };
   }
   origins.set(parsed, origin);
   return parsed as E;

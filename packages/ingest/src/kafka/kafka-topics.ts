@@ -93,6 +93,30 @@ export class KafkaTopics {
     return { topics: result, notices };
   }
 
+  /**
+   * The offsets consumer group `group` committed on `topics`, as `topic/partition` -> offset
+   * (partitions without a commit are absent), and their sum: how many records the group has
+   * durably consumed when its topics start at offset 0.
+   */
+  async committed(group: string, topics: readonly string[]): Promise<{ offsets: Map<string, bigint>; total: bigint }> {
+    this.#check();
+    return this.#call(`reading the offsets group ${group} committed`, async () => {
+      const [found] = await this.#admin.listConsumerGroupOffsets({ groups: [group] });
+      const wanted = new Set(topics);
+      const offsets = new Map<string, bigint>();
+      let total = 0n;
+      for (const t of found?.topics ?? []) {
+        if (!wanted.has(t.name)) continue;
+        for (const p of t.partitions) {
+          if (p.committedOffset < 0n) continue;
+          offsets.set(`${t.name}/${p.partitionIndex}`, p.committedOffset);
+          total += p.committedOffset;
+        }
+      }
+      return { offsets, total };
+    });
+  }
+
   /** Deletes `topics` (those that exist); for tests and resets. */
   async delete(topics: readonly string[]): Promise<void> {
     this.#check();

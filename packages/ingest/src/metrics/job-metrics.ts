@@ -12,6 +12,8 @@ export interface JobMetrics {
   writeRetries: number;
   /** Batches the store refused for their content, split to find and dead-letter the refused events. */
   batchesIsolated: number;
+  /** Times the source's ownership changed (consumer-group rebalances that moved partitions). */
+  rebalances: number;
   /** Events behind the head of the source, where it knows. */
   lag: number;
   /** Milliseconds from reading an event to its write being durable (queryable): last and worst. */
@@ -30,6 +32,7 @@ export function newMetrics(): JobMetrics {
     batchesWritten: 0,
     writeRetries: 0,
     batchesIsolated: 0,
+    rebalances: 0,
     lag: 0,
     freshnessLastMs: 0,
     freshnessMaxMs: 0,

@@ -115,6 +115,10 @@ export class IngestJob<E> {
 
     for await (const batch of o.source.batches(signal)) {
       if (failure !== undefined) break;
+      if (batch.ownershipChanged === true) {
+        this.metrics.rebalances++;
+        o.graph.forgetWrittenTimes();
+      }
       for (const event of batch.events) {
         this.metrics.eventsIn++;
         let mutations: readonly Mutation[];

@@ -6,6 +6,12 @@ export interface SourceBatch<E> {
   commit(): void | Promise<void>;
   /** Events behind the head of the source after this batch, where the source knows. */
   readonly lag?: number;
+  /**
+   * True when the source's ownership changed since its previous batch (a consumer-group
+   * rebalance moved partitions): another process may have written what this one wrote before,
+   * so the job forgets the edge times it remembers (`GraphStore.forgetWrittenTimes`).
+   */
+  readonly ownershipChanged?: boolean;
 }
 
 /** Where events come from: a Kafka topic, the in-process generator, a file. */
