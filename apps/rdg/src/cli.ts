@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { positiveInteger as positive } from "./parse-options.js";
+import { positiveInteger as positive, tcpPort } from "./parse-options.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { addQueryCommands } from "./commands/query-command.js";
 import { ingestCommand } from "./commands/ingest-command.js";
@@ -53,6 +53,8 @@ program
   .option("--group <name>", "consumer group; its committed offsets say where to resume (kafka)")
   .option("--dead-letter-topic <name>", "publish refused events to this topic, prefixed too (kafka; default: the --dead-letters file)")
   .option("--idle-seconds <s>", "stop when nothing arrived for this long (kafka; default: run until Ctrl-C or SIGTERM)", positive("idle-seconds"))
+  .option("--metrics-port <port>", "serve Prometheus metrics at http://<metrics-host>:<port>/metrics while the job runs (0: any free port)", tcpPort("metrics-port"))
+  .option("--metrics-host <host>", "address the metrics server binds (default 127.0.0.1: this machine only; 0.0.0.0: every interface)")
   .action(ingestCommand);
 
 program

@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
-import { FileChangedError, FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
+import { FileChangedError, FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, type IngestPrometheusMetrics, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
 import { refusal } from "../cli-error.js";
 import { GraphFileCheckpoints, type GraphFileCheckpoint } from "../graph-checkpoints.js";
 import { openEmbeddedGraph } from "../open-graph.js";
+import { startMetricsEndpoint, type MetricsFlags } from "../metrics-endpoint.js";
 import { ProgressLine, describeMetrics, fmt } from "../progress.js";
 import { ingestKafka } from "./ingest-kafka.js";
 import { runGeneratorJob } from "./run-generator-job.js";
 
 /** Options of `rdg ingest`. */
-export interface IngestOptions {
+export interface IngestOptions extends MetricsFlags {
   readonly source: string;
   readonly file?: string;
   readonly fromStart: boolean;
@@ -39,23 +40,33 @@ export async function ingestCommand(o: IngestOptions): Promise<void> {
   if (o.source === "generator" && o.events === undefined && o.duration === undefined) throw refusal("--source generator needs --events <n> or --duration <seconds>");
   if (o.source === "generator" && o.fromStart) throw refusal("--from-start goes with --source file");
   if (o.file !== undefined && !existsSync(o.file)) throw refusal(`event file ${o.file} does not exist; pass --file a JSON-lines file (see 'rdg generate')`);
-  const { kv, graph } = openEmbeddedGraph(o.path, { access: "write" });
+  const metrics = await startMetricsEndpoint(o);
+  let opened: ReturnType<typeof openEmbeddedGraph>;
+  try {
+    opened = openEmbeddedGraph(o.path, { access: "write" });
+  } catch (error) {
+    await metrics?.close();
+    throw error;
+  }
+  const { kv, graph } = opened;
+  const prometheus = metrics?.prometheus;
   try {
     if (o.source === "generator") {
-      await runGeneratorJob(graph, { events: o.events, durationMs: o.duration === undefined ? undefined : o.duration * 1000 });
+      await runGeneratorJob(graph, { events: o.events, durationMs: o.duration === undefined ? undefined : o.duration * 1000, prometheus });
       return;
     }
     if (o.source === "kafka") {
-      await ingestKafka(graph, o);
+      await ingestKafka(graph, { ...o, prometheus });
       return;
     }
-    await ingestFile(o.file!, o, new GraphFileCheckpoints(kv, o.file!), graph);
+    await ingestFile(o.file!, o, new GraphFileCheckpoints(kv, o.file!), graph, prometheus);
   } finally {
     await kv.close();
+    await metrics?.close();
   }
 }
 
-async function ingestFile(file: string, o: IngestOptions, checkpoints: GraphFileCheckpoints, graph: ReturnType<typeof openEmbeddedGraph>["graph"]): Promise<void> {
+async function ingestFile(file: string, o: IngestOptions, checkpoints: GraphFileCheckpoints, graph: ReturnType<typeof openEmbeddedGraph>["graph"], prometheus?: IngestPrometheusMetrics): Promise<void> {
   if (o.fromStart) await checkpoints.clear();
   const progress = new ProgressLine();
   const started = performance.now();
@@ -66,6 +77,7 @@ async function ingestFile(file: string, o: IngestOptions, checkpoints: GraphFile
   const onResume = (p: Readonly<{ line: number }>): void => {
     process.stderr.write(`resuming ${file} at line ${p.line + 1}, committed to this graph at ${(p as GraphFileCheckpoint).committedAt}; pass --from-start to read it again\n`);
   };
+  const observed = prometheus?.job("file");
   const job = new IngestJob<MemberEvent | UnparsableLine>({
     name: "file",
     source: new FileSource({ path: file, checkpoints, onResume }),
@@ -75,7 +87,9 @@ async function ingestFile(file: string, o: IngestOptions, checkpoints: GraphFile
     eventTime: (e) => ("time" in e ? e.time : 0),
     batchSize: o.batchSize,
     onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
+    onBatchWritten: observed?.onBatchWritten,
   });
+  observed?.follow(job.metrics);
   try {
     const m = await job.run();
     progress.done(`ingested: ${describeMetrics(m, (performance.now() - started) / 1000)}${m.deadLetters > 0 ? `; dead letters in ${o.deadLetters}` : ""}`);

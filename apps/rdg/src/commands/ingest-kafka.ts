@@ -1,7 +1,7 @@
 import type { GraphStore } from "@rdg/graph";
 import {
   FileDeadLetterSink, IngestError, IngestJob, KafkaDeadLetterSink, KafkaSource, KafkaTopics, isUndecodable, mapMemberEvent, refuseUndecodable,
-  type DeadLetterSink, type MemberEvent, type UndecodableRecord,
+  type DeadLetterSink, type IngestPrometheusMetrics, type MemberEvent, type UndecodableRecord,
 } from "@rdg/ingest";
 import { refusal } from "../cli-error.js";
 import { ProgressLine, describeMetrics } from "../progress.js";
@@ -22,6 +22,8 @@ export interface KafkaIngestOptions {
   /** Stop when nothing arrived for this many seconds. */
   readonly idleSeconds?: number;
   readonly batchSize?: number;
+  /** Report the job's metrics here (`--metrics-port`), consumer lag per partition included. */
+  readonly prometheus?: IngestPrometheusMetrics;
 }
 
 type Ev = MemberEvent | UndecodableRecord;
@@ -53,6 +55,7 @@ export async function ingestKafka(graph: GraphStore, o: KafkaIngestOptions): Pro
   const progress = new ProgressLine();
   const started = performance.now();
   try {
+    const observed = o.prometheus?.job(`kafka:${o.group}`);
     const job = new IngestJob<Ev>({
       name: `kafka:${o.group}`,
       source,
@@ -62,7 +65,9 @@ export async function ingestKafka(graph: GraphStore, o: KafkaIngestOptions): Pro
       eventTime: (e) => ("time" in e && typeof e.time === "number" ? e.time : 0),
       batchSize: o.batchSize,
       onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
+      onBatchWritten: observed?.onBatchWritten,
     });
+    observed?.follow(job.metrics, source);
     const m = await job.run(controller.signal);
     const why = controller.signal.aborted ? "stopped by signal; " : "";
     progress.done(`ingested from ${topics.join(", ")} (group ${o.group}): ${why}${describeMetrics(m, (performance.now() - started) / 1000)}${m.deadLetters > 0 ? `; dead letters in ${deadLetters.where}` : ""}`);

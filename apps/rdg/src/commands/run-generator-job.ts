@@ -1,5 +1,5 @@
 import type { GraphStore } from "@rdg/graph";
-import { GENERATOR_VALIDATION, GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type JobMetrics, type MemberJourneyOptions } from "@rdg/ingest";
+import { GENERATOR_VALIDATION, GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type IngestPrometheusMetrics, type JobMetrics, type MemberJourneyOptions } from "@rdg/ingest";
 import { ProgressLine, describeMetrics, fmt } from "../progress.js";
 
 /** Options shared by `demo` and `ingest --source generator`. */
@@ -9,6 +9,8 @@ export interface GeneratorJobOptions {
   readonly generator?: MemberJourneyOptions;
   readonly batchSize?: number;
   readonly coalesceWindowMs?: number;
+  /** Report the job's metrics here (`--metrics-port`). */
+  readonly prometheus?: IngestPrometheusMetrics;
 }
 
 /** Writes the catalogue, then runs the generator job with a progress line. */
@@ -33,6 +35,7 @@ export async function runGeneratorJob(graph: GraphStore, o: GeneratorJobOptions)
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
   const started = performance.now();
+  const observed = o.prometheus?.job("member-journeys");
   const job = new IngestJob({
     name: "member-journeys",
     source: new GeneratorSource(generator, { maxEvents: o.events, durationMs: o.durationMs }),
@@ -44,7 +47,9 @@ export async function runGeneratorJob(graph: GraphStore, o: GeneratorJobOptions)
     batchSize: o.batchSize,
     coalesceWindowMs: o.coalesceWindowMs,
     onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
+    onBatchWritten: observed?.onBatchWritten,
   });
+  observed?.follow(job.metrics);
   try {
     const metrics = await job.run(controller.signal);
     const seconds = (performance.now() - started) / 1000;
