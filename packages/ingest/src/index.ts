@@ -32,3 +32,8 @@ export {
   IngestPrometheusMetrics, LATENCY_BUCKETS_SECONDS, type IngestPrometheusMetricsOptions, type LagReporter, type PrometheusJobMetrics,
 } from "./metrics/prometheus-metrics.js";
 export { MetricsServer, type MetricsServerOptions, type MetricsSource } from "./metrics/metrics-server.js";
+export { avroCodec, type AvroCodec } from "./codec/avro-codec.js";
+export { loadJobsConfig, parseJobsConfig, type LoadJobsConfigOptions } from "./config/load-jobs-config.js";
+export type { JobConfig, JobFormat, JobProcessor, JobsConfig, JobsKafkaConfig, StoreConfigParser } from "./config/jobs-config.js";
+export { JobsConfigError, type JobsConfigProblem } from "./config/jobs-config-error.js";
+export { BUILT_IN_PROCESSORS, schemaFingerprint } from "./config/job-processors.js";

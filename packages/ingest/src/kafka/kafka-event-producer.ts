@@ -11,8 +11,14 @@ export interface KafkaEventProducerOptions<E> extends KafkaClientOptions {
   readonly topicOf: (event: E) => string;
   /** The record key of an event: events of one key go to one partition, in the order sent. */
   readonly keyOf: (event: E) => string;
-  /** The record value of an event. @default JSON.stringify */
+  /** The record value of an event, as text. Give this or `encode`. @default JSON.stringify */
   readonly serialize?: (event: E) => string;
+  /**
+   * The record value of an event, as bytes, given the topic it goes to (e.g. Avro with the
+   * topic's schema, see `avroCodec`). A throw fails `send` before anything of its batch is sent.
+   * Give this or `serialize`. @default JSON.stringify, as UTF-8
+   */
+  readonly encode?: (event: E, topic: string) => Uint8Array;
   /** Events per produce request. @default 1000 */
   readonly batchSize?: number;
 }
@@ -48,7 +54,7 @@ export class KafkaEventProducer<E> {
   readonly #o: ResolvedKafkaClientOptions;
   readonly #topicOf: (event: E) => string;
   readonly #keyOf: (event: E) => string;
-  readonly #serialize: (event: E) => string;
+  readonly #encode: (event: E, topic: string) => Buffer;
   readonly #batchSize: number;
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   readonly #inFlight = new Set<Promise<void>>();
@@ -63,7 +69,8 @@ export class KafkaEventProducer<E> {
     this.#o = resolveKafkaClientOptions(options);
     this.#topicOf = options.topicOf;
     this.#keyOf = options.keyOf;
-    this.#serialize = options.serialize ?? JSON.stringify;
+    if (options.serialize !== undefined && options.encode !== undefined) throw new IngestOptionsError("encode", "and serialize are both given; give one: encode for bytes, serialize for text");
+    this.#encode = encoder(options);
     this.#batchSize = checked("batchSize", options.batchSize ?? 1000);
     this.#producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
       ...platformaticBaseOptions(this.#o),
@@ -128,7 +135,8 @@ export class KafkaEventProducer<E> {
   }
 
   #record(e: E): OutRecord {
-    return { topic: this.#topicOf(e), key: Buffer.from(this.#keyOf(e)), value: Buffer.from(this.#serialize(e)) };
+    const topic = this.#topicOf(e);
+    return { topic, key: Buffer.from(this.#keyOf(e)), value: this.#encode(e, topic) };
   }
 
   #dispatch(records: OutRecord[]): void {
@@ -153,6 +161,15 @@ export class KafkaEventProducer<E> {
     if (this.#failure !== undefined) throw this.#failure;
     if (this.#closed) throw new IngestError("INVALID_ARGUMENT", formatErrorMessage("ingest", "KafkaEventProducer", "is closed; make a new one"));
   }
+}
+
+function encoder<E>(o: KafkaEventProducerOptions<E>): (event: E, topic: string) => Buffer {
+  const { encode, serialize = JSON.stringify } = o;
+  if (encode === undefined) return (e) => Buffer.from(serialize(e));
+  return (e, topic) => {
+    const bytes = encode(e, topic);
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
 }
 
 function checked(option: string, n: number): number {
