@@ -17,6 +17,7 @@ import { kvCassandraScenario } from "./scenarios/kv-cassandra-scenario.js";
 import { kafkaProduceScenario } from "./scenarios/kafka-produce-scenario.js";
 import { kafkaConsumeScenario } from "./scenarios/kafka-consume-scenario.js";
 import { kafkaE2eScenario } from "./scenarios/kafka-e2e-scenario.js";
+import { kafkaBackpressureScenario } from "./scenarios/kafka-backpressure-scenario.js";
 
 const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string }> = {
   "kv-lmdb": { run: kvLmdbScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-lmdb vs raw lmdb-js" },
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string 
   "kafka-consume": { run: kafkaConsumeScenario, seconds: 20, about: "KafkaSource with no processing vs Kafka's ConsumerPerformance (kafka-consumer-perf-test), seconds x 50,000 records" },
   "kafka-e2e-lmdb": { run: kafkaE2eScenario("lmdb"), seconds: 30, about: "Kafka -> ingestion job -> LMDB graph vs the in-process generator -> LMDB, seconds x 20,000 events" },
   "kafka-e2e-redis": { run: kafkaE2eScenario("redis"), seconds: 30, about: "Kafka -> ingestion job -> graph on Redis vs the in-process generator -> Redis, seconds x 4,000 events" },
+  "kafka-backpressure": { run: kafkaBackpressureScenario, seconds: 20, about: "Kafka -> ingestion job -> Redis whose server stops answering for the given seconds: events read and memory while stalled (redis-server on PATH)" },
   "kafka-e2e-cassandra": { run: kafkaE2eScenario("cassandra"), seconds: 30, about: "Kafka -> ingestion job -> graph on Cassandra vs the in-process generator -> Cassandra, seconds x 1,500 events" },
 };
 
