@@ -17,7 +17,7 @@ import { decodeValue } from "./codec/value-codec.js";
 import { GraphError } from "./errors/graph-error.js";
 import { exportGraph } from "./export/export-graph.js";
 import { graphStats, type GraphStats } from "./export/graph-stats.js";
-import type { CountQuery, EdgeCount, GraphNode, NeighborsPage, NeighborsQuery } from "./graph-types.js";
+import type { CountQuery, EdgeCount, GraphNode, NeighborsPage, NeighborsQuery, NodeReadOptions } from "./graph-types.js";
 import { GRAPH_META_NAMESPACE } from "./meta/graph-meta.js";
 import { checkSchema } from "./meta/schema-record.js";
 import { countEdges } from "./read/count-edges.js";
@@ -238,11 +238,11 @@ export class GraphStore {
   }
 
   /** A node, or undefined when it does not exist. */
-  async getNode(type: string, id: string): Promise<GraphNode | undefined> {
+  async getNode(type: string, id: string, options: NodeReadOptions = {}): Promise<GraphNode | undefined> {
     this.schema.node(type);
     checkId("id", id);
     await this.ready();
-    const page = await this.#kv.getItems(nodeNamespace(type), id, { limit: MAX_LIMIT });
+    const page = await this.#kv.getItems(nodeNamespace(type), id, options.signal === undefined ? { limit: MAX_LIMIT } : { limit: MAX_LIMIT, signal: options.signal });
     if (page.items.length === 0) return undefined;
     const props: Record<string, PropertyValue> = {};
     let updated = 0n;
@@ -255,9 +255,9 @@ export class GraphStore {
   }
 
   /** Many nodes of one type, in the order asked; undefined where a node does not exist. */
-  async getNodes(type: string, ids: readonly string[]): Promise<(GraphNode | undefined)[]> {
+  async getNodes(type: string, ids: readonly string[], options: NodeReadOptions = {}): Promise<(GraphNode | undefined)[]> {
     if (ids.length > 1000) throw new GraphError("INVALID_QUERY", `asked for ${ids.length} nodes; the limit is 1000 per call`);
-    return Promise.all(ids.map((id) => this.getNode(type, id)));
+    return Promise.all(ids.map((id) => this.getNode(type, id, options)));
   }
 
   /** Neighbours of a node over one edge type, newest first, a page at a time. */
@@ -283,12 +283,12 @@ export class GraphStore {
     const edge = resolveEdge(this.schema, query.edge, query.direction);
     const { since, until } = queryWindow(edge.def, query, this.#now(), this.#lookback);
     await this.ready();
-    return countEdges(this.#kv, edge, nodeId, since, until, query.verify === true);
+    return countEdges(this.#kv, edge, nodeId, since, until, query.verify === true, query.signal);
   }
 
   /** Breadth-first traversal of 1 to 4 hops with per-hop limits and a deadline. */
   traverse(query: TraversalQuery): Promise<TraversalResult> {
-    return traverse(this.schema, (id, q) => this.neighbors(id, q), query);
+    return traverse(this.schema, (id, q) => this.neighbors(id, q), query, (type, id, signal) => this.getNode(type, id, { signal }));
   }
 
   /** The whole graph as canonical, sorted JSON lines (see `exportGraph`). */

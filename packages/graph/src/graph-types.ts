@@ -46,6 +46,14 @@ export interface NeighborsQuery {
   readonly where?: Readonly<Record<string, PropertyCondition>>;
   /** The `cursor` of the previous page. */
   readonly cursor?: string;
+  /** Stops the read at its next KV call, throwing `signal.reason` (a deadline, a closed connection). @default undefined */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of node reads (`getNode`, `getNodes`). */
+export interface NodeReadOptions {
+  /** Stops the read at its next KV call, throwing `signal.reason`. @default undefined */
+  readonly signal?: AbortSignal;
 }
 
 /** A page of neighbours. */
@@ -68,7 +76,7 @@ export interface EdgeCount {
 }
 
 /** Options of an edge count: the edge, direction and window of a neighbours query. */
-export interface CountQuery extends Pick<NeighborsQuery, "edge" | "direction" | "since" | "until" | "lookbackMs"> {
+export interface CountQuery extends Pick<NeighborsQuery, "edge" | "direction" | "since" | "until" | "lookbackMs" | "signal"> {
   /** Check every adjacency entry against its edge's state (exact with several writer processes; costs in proportion to the edges). @default false */
   readonly verify?: boolean;
 }

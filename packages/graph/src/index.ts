@@ -1,5 +1,7 @@
 export { GraphStore, graphNamespaces, type GraphStoreOptions, type WriteOptions } from "./graph-store.js";
-export type { CountQuery, EdgeCount, GraphEdge, GraphNode, NeighborsPage, NeighborsQuery, PropertyCondition } from "./graph-types.js";
+export type { CountQuery, EdgeCount, GraphEdge, GraphNode, NeighborsPage, NeighborsQuery, NodeReadOptions, PropertyCondition } from "./graph-types.js";
+export { resolveEdge, type ResolvedEdge } from "./read/resolve-edge.js";
+export { matchesWhere } from "./read/property-filter.js";
 export type { HopLimits, HopSpec, TraversalLevel, TraversalQuery, TraversalResult } from "./traverse/traversal-types.js";
 export type { GraphStats, NamespaceStats } from "./export/graph-stats.js";
 export { GraphError, GRAPH_ERROR_CODES, type GraphErrorCode, type GraphErrorOptions } from "./errors/graph-error.js";

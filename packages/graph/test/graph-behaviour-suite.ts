@@ -183,6 +183,54 @@ export function graphBehaviourSuite(store: GraphTestStore): void {
       expect(r.elapsedMs).toBeLessThan(4000); // it returned at the deadline, not after the slow reads
     });
 
+    it("traverses with per-hop windows, edge and other-end filters, and an overall edge limit", async () => {
+      await graph.write([
+        watched("p1", "t1", NOW - 3 * HOUR, 10), watched("p1", "t2", NOW - HOUR, 20), watched("p1", "t3", NOW - 2 * HOUR, 30),
+        watched("p2", "t2", NOW - HOUR), watched("p3", "t2", NOW - 2 * HOUR),
+        { op: "upsertNode", type: "title", id: "t1", props: { name: "One", kind: "movie" }, time: NOW - 10 },
+        { op: "upsertNode", type: "title", id: "t2", props: { name: "Two", kind: "series" }, time: NOW - 10 },
+      ]);
+      const windowed = await graph.traverse({ start: ["p1"], hops: [{ edge: "watched", since: NOW - 150 * 60_000, until: NOW }] });
+      expect(windowed.levels[0]!.nodes.sort()).toEqual(["t2", "t3"]);
+      const byEdge = await graph.traverse({ start: ["p1"], hops: [{ edge: "watched", where: { positionSec: { gte: 20 } } }] });
+      expect(byEdge.levels[0]!.nodes.sort()).toEqual(["t2", "t3"]);
+      const byNode = await graph.traverse({ start: ["p1"], hops: [{ edge: "watched", nodeWhere: { kind: "series" } }, { edge: "watchedBy" }] });
+      expect(byNode.levels.map((l) => l.nodes.sort())).toEqual([["t2"], ["p2", "p3"]]);
+      const capped = await graph.traverse({ start: ["p1"], hops: [{ edge: "watched" }, { edge: "watchedBy" }], maxEdges: 4 });
+      expect(capped).toMatchObject({ partial: true, reason: "limit" });
+      expect(capped.levels.reduce((n, l) => n + l.edges.length, 0)).toBe(4);
+      const exact = await graph.traverse({ start: ["p1"], hops: [{ edge: "watched" }], maxEdges: 3 });
+      expect(exact.partial).toBe(false);
+    });
+
+    it("stops every read at the next KV call once its signal aborts, with the signal's reason", async () => {
+      await graph.write([watched("p1", "t1", NOW - 1), watched("p1", "t2", NOW - 2)]);
+      const reason = new Error("request closed");
+      const aborted = AbortSignal.abort(reason);
+      await expect(graph.neighbors("p1", { edge: "watched", signal: aborted })).rejects.toBe(reason);
+      await expect(graph.countEdges("p1", { edge: "watched", signal: aborted })).rejects.toBe(reason);
+      await expect(graph.countEdges("p1", { edge: "watched", verify: true, signal: aborted })).rejects.toBe(reason);
+      await expect(graph.getNode("profile", "p1", { signal: aborted })).rejects.toBe(reason);
+      await expect(graph.getNodes("profile", ["p1"], { signal: aborted })).rejects.toBe(reason);
+      await expect(graph.traverse({ start: ["p1"], hops: [{ edge: "watched" }], signal: aborted })).rejects.toBe(reason);
+      // Aborted part way: the reads after the abort are not made.
+      const controller = new AbortController();
+      let reads = 0;
+      const counting = overriding(kv, {
+        getItems: (...args: Parameters<KvStore["getItems"]>) => {
+          if (++reads === 2) controller.abort(reason);
+          return kv.getItems(...args);
+        },
+      });
+      const g = new GraphStore({ kv: counting, schema: memberJourneySchema, now: () => NOW });
+      await g.ready();
+      reads = 0;
+      await expect(g.neighbors("p1", { edge: "watched", signal: controller.signal })).rejects.toBe(reason);
+      expect(reads).toBeLessThanOrEqual(3);
+      // A signal that never aborts changes nothing.
+      expect((await graph.neighbors("p1", { edge: "watched", signal: new AbortController().signal })).edges).toHaveLength(2);
+    });
+
     it("refuses bad queries with a message that says what to change", async () => {
       await expect(graph.neighbors("p1", { edge: "liked" })).rejects.toThrow(/unknown edge "liked"; known: hasProfile/);
       await expect(graph.neighbors("p1", { edge: "watched", limit: 0 })).rejects.toThrow(/limit 0/);

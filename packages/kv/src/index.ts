@@ -13,6 +13,7 @@ export type {
   Page,
   PutOptions,
   RangeQuery,
+  ReadOptions,
   ScannedRecord,
 } from "./contract/kv-types.js";
 export { KV_LIMITS } from "./contract/validate-arguments.js";

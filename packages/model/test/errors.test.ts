@@ -45,10 +45,10 @@ describe("ERROR_STATUS", () => {
     expect(new Set(rows.map(([, r]) => r.meaning)).size).toBe(rows.length);
     for (const [code, r] of rows) {
       expect(code).toMatch(/^[A-Z][A-Z_]+$/);
-      expect([400, 404, 409, 413, 422, 500, 502, 503, 504]).toContain(r.status);
+      expect([400, 401, 403, 404, 405, 409, 413, 415, 422, 499, 500, 502, 503, 504]).toContain(r.status);
       // Only codes that blame the server or its stores may be retried; only 4xx codes blame the input.
       if (r.retryable) expect(r.status).toBeGreaterThanOrEqual(500);
-      if (r.blamesInput) expect([400, 404, 413, 422]).toContain(r.status);
+      if (r.blamesInput) expect([400, 401, 403, 404, 405, 413, 415, 422]).toContain(r.status);
       expect(r.packages.length).toBeGreaterThan(0);
     }
   });

@@ -32,6 +32,10 @@ export function decodeCursor(text: string, query: string): NeighborsCursor {
   if (typeof c !== "object" || c === null || typeof c.b !== "number" || typeof c.k !== "string" || !/^([0-9a-f]{2}){8,}$/.test(c.k) || typeof c.q !== "string" || typeof c.s !== "number" || typeof c.u !== "number") {
     throw new GraphError("INVALID_CURSOR", "cursor is malformed; pass the previous page's cursor unchanged or omit it");
   }
+  // A cursor is not signed: check every number before it steers a read.
+  if (!Number.isSafeInteger(c.b) || c.b < 0 || !Number.isSafeInteger(c.s) || c.s < 0 || !Number.isSafeInteger(c.u) || c.u <= c.s) {
+    throw new GraphError("INVALID_CURSOR", "cursor is malformed; pass the previous page's cursor unchanged or omit it");
+  }
   if (c.q !== query) throw new GraphError("INVALID_CURSOR", "cursor belongs to another query (node, edge type, direction or order differ)");
   return c as NeighborsCursor;
 }

@@ -48,12 +48,12 @@ export function edgeStateOf(items: readonly Item[], withProps: boolean): EdgeSta
  * reads the existence and delete markers (what a writer needs), `props` the existence marker
  * and the type's properties (what a reader returns).
  */
-export function readEdgeStates(kv: KvStore, def: EdgeTypeDef, recordIds: readonly string[], mode: "markers" | "props"): Promise<EdgeState[]> {
+export function readEdgeStates(kv: KvStore, def: EdgeTypeDef, recordIds: readonly string[], mode: "markers" | "props", signal?: AbortSignal): Promise<EdgeState[]> {
   const ns = edgeNamespace(def.name);
   const keys = mode === "markers" ? MARKERS : propsKeys(def);
   const withProps = mode === "props";
   return gather(recordIds, (id) => {
-    const page = kv.getItems(ns, id, { keys });
+    const page = kv.getItems(ns, id, signal === undefined ? { keys } : { keys, signal });
     return page instanceof Promise ? page.then((p) => edgeStateOf(p.items, withProps)) : edgeStateOf(page.items, withProps);
   });
 }

@@ -28,9 +28,9 @@ export function queryWindow(def: EdgeTypeDef, q: Pick<NeighborsQuery, "since" | 
 }
 
 /** Buckets of a node that may hold entries of the window, newest first. */
-export function windowBuckets(kv: KvStore, def: EdgeTypeDef, direction: "out" | "in", nodeId: string, since: number, until: number): Promise<number[]> {
+export function windowBuckets(kv: KvStore, def: EdgeTypeDef, direction: "out" | "in", nodeId: string, since: number, until: number, signal?: AbortSignal): Promise<number[]> {
   const last = Math.min(bucketOf(until - 1, def.bucketMs), 0xffffffff);
-  return listBuckets(kv, def.name, direction, nodeId, bucketOf(since, def.bucketMs), last, true);
+  return listBuckets(kv, def.name, direction, nodeId, bucketOf(since, def.bucketMs), last, true, signal);
 }
 
 /** One adjacency entry with the edge's current state. */
@@ -44,16 +44,16 @@ export interface CheckedEntry {
  * edge's state: an entry stands for the edge only while its time is the edge's current time.
  * Yields a page of checked entries at a time.
  */
-export async function* checkedEntries(kv: KvStore, edge: ResolvedEdge, nodeId: string, bucket: number, start: Uint8Array, end: Uint8Array, pageSize: () => number): AsyncGenerator<CheckedEntry[]> {
+export async function* checkedEntries(kv: KvStore, edge: ResolvedEdge, nodeId: string, bucket: number, start: Uint8Array, end: Uint8Array, pageSize: () => number, signal?: AbortSignal): AsyncGenerator<CheckedEntry[]> {
   const { def, direction } = edge;
   const ns = adjacencyNamespace(def.name, direction);
   const record = adjacencyRecordId(nodeId, bucket);
   let pageToken: string | undefined;
   do {
-    const page = await kv.getItems(ns, record, { range: { start, end }, reverse: true, limit: Math.max(1, Math.min(10_000, pageSize())), pageToken });
+    const page = await kv.getItems(ns, record, { range: { start, end }, reverse: true, limit: Math.max(1, Math.min(10_000, pageSize())), pageToken, signal });
     const entries = page.items.map((item) => ({ key: item.key, ...decodeAdjacencyKey(item.key) }));
     const ends = entries.map((e) => (direction === "out" ? { from: nodeId, to: e.other } : { from: e.other, to: nodeId }));
-    const states = await readEdgeStates(kv, def, ends.map((x) => edgeRecordId(x.from, x.to)), "props");
+    const states = await readEdgeStates(kv, def, ends.map((x) => edgeRecordId(x.from, x.to)), "props", signal);
     yield entries.map((e, i) => {
       const state = states[i]!;
       if (state.alive !== e.time) return { key: e.key, edge: undefined };
@@ -78,7 +78,7 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
   if (cursor !== undefined && ((q.since !== undefined && q.since !== since) || (q.until !== undefined && q.until !== until))) {
     throw new GraphError("INVALID_CURSOR", "cursor belongs to a query with another time window (since/until differ)");
   }
-  const buckets = await windowBuckets(kv, def, direction, nodeId, since, until);
+  const buckets = await windowBuckets(kv, def, direction, nodeId, since, until, q.signal);
   const startAt = cursor === undefined ? 0 : buckets.findIndex((b) => b <= cursor.b);
   if (startAt < 0) return { edges: [] };
   const resumeKey = cursor === undefined ? undefined : Buffer.from(cursor.k, "hex");
@@ -88,7 +88,7 @@ export async function readNeighbors(kv: KvStore, edge: ResolvedEdge, nodeId: str
   for (let i = startAt; i < buckets.length; i++) {
     const bucket = buckets[i]!;
     const end = resumeKey !== undefined && bucket === cursor!.b && compareBytes(resumeKey, high) < 0 ? resumeKey : high;
-    for await (const page of checkedEntries(kv, edge, nodeId, bucket, low, end, () => limit - edges.length)) {
+    for await (const page of checkedEntries(kv, edge, nodeId, bucket, low, end, () => limit - edges.length, q.signal)) {
       for (let j = 0; j < page.length; j++) {
         const { key, edge: found } = page[j]!;
         if (found === undefined || (q.where !== undefined && !matchesWhere(found.props, q.where))) continue;

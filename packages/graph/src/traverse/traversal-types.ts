@@ -1,5 +1,5 @@
 import type { Direction } from "@rdg/model";
-import type { GraphEdge } from "../graph-types.js";
+import type { GraphEdge, PropertyCondition } from "../graph-types.js";
 
 /** One hop of a traversal. */
 export interface HopSpec {
@@ -9,6 +9,17 @@ export interface HopSpec {
   /** Edges read per node at this hop; overrides every default. */
   readonly limit?: number;
   readonly lookbackMs?: number;
+  /** Only edges updated at or after this time (ms). @default now minus the lookback */
+  readonly since?: number;
+  /** Only edges updated before this time (ms). @default no bound */
+  readonly until?: number;
+  /** Conditions on the edge's properties, all of which must hold. @default none */
+  readonly where?: Readonly<Record<string, PropertyCondition>>;
+  /**
+   * Conditions on the properties of the node at the other end, all of which must hold; an edge
+   * whose other node does not exist is left out. Costs a node read per edge. @default none
+   */
+  readonly nodeWhere?: Readonly<Record<string, PropertyCondition>>;
 }
 
 /**
@@ -36,6 +47,10 @@ export interface TraversalQuery {
   readonly maxFrontier?: number;
   /** Reads in flight at once. @default 32 */
   readonly concurrency?: number;
+  /** Most edges returned over all depths; reaching it ends the traversal with `partial: true`, reason `limit`. @default no bound */
+  readonly maxEdges?: number;
+  /** Stops the traversal at its next KV call, rejecting with `signal.reason` (unlike the deadline, which returns what was read). @default undefined */
+  readonly signal?: AbortSignal;
 }
 
 /** What one depth reached. */
@@ -48,8 +63,8 @@ export interface TraversalLevel {
 
 export interface TraversalResult {
   readonly levels: TraversalLevel[];
-  /** True when the deadline or the frontier limit cut the traversal short. */
+  /** True when the deadline, the frontier limit or `maxEdges` cut the traversal short. */
   readonly partial: boolean;
-  readonly reason?: "deadline" | "frontier";
+  readonly reason?: "deadline" | "frontier" | "limit";
   readonly elapsedMs: number;
 }

@@ -42,13 +42,24 @@ export interface KeyRange {
   readonly end?: Uint8Array;
 }
 
+/** What every read may carry besides what it reads. */
+export interface ReadOptions {
+  /**
+   * Stops the read: every store checks it before the read starts and throws `signal.reason`
+   * when it is aborted (a store that can cancel a read in flight may do so too). A deadline or a
+   * closed client connection aborts it, so a long read sequence stops at its next call.
+   * @default undefined
+   */
+  readonly signal?: AbortSignal;
+}
+
 /** Read specific keys of a record. */
-export interface KeysQuery {
+export interface KeysQuery extends ReadOptions {
   readonly keys: readonly Uint8Array[];
 }
 
 /** Read a range of a record, a page at a time. */
-export interface RangeQuery {
+export interface RangeQuery extends ReadOptions {
   /** @default the whole record */
   readonly range?: KeyRange;
   /** Newest-to-oldest key order. @default false */

@@ -85,6 +85,8 @@ export function checkItems(ns: string, items: readonly ItemInput[], config: Name
 
 export function checkQuery(query: GetQuery | undefined): void {
   if (query === undefined) return;
+  // Every store calls this first, so an aborted signal stops a read before it reaches the backend.
+  query.signal?.throwIfAborted();
   if ("keys" in query) {
     if (!Array.isArray(query.keys)) throw new InvalidArgumentError("keys", "must be an array of Uint8Array");
     if (query.keys.length > KV_LIMITS.maxKeysPerQuery) {

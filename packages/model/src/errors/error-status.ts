@@ -17,7 +17,21 @@ export type RdgErrorCode =
   | "STORE_CLOSED"
   | "CONNECTION"
   | "TIMEOUT"
-  | "BACKEND";
+  | "BACKEND"
+  | "INVALID_REQUEST"
+  | "UNKNOWN_TYPE"
+  | "LIMIT_EXCEEDED"
+  | "BODY_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "ROUTE_NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "DEADLINE_EXCEEDED"
+  | "CANCELLED"
+  | "NOT_READY"
+  | "INTERNAL";
 
 /** One row of `ERROR_STATUS`. */
 export interface ErrorCodeInfo {
@@ -59,6 +73,20 @@ export const ERROR_STATUS: Readonly<Record<RdgErrorCode, ErrorCodeInfo>> = Objec
   CONNECTION: row(503, true, false, ["kv-redis", "kv-cassandra", "ingest"], "the backend is unreachable or dropped the call; nothing was acknowledged"),
   TIMEOUT: row(504, true, false, ["kv-redis", "ingest"], "the backend did not answer in time; nothing was acknowledged"),
   BACKEND: row(502, false, false, ["kv-redis", "kv-cassandra", "ingest"], "the backend answered with an error of its own"),
+  INVALID_REQUEST: row(400, false, true, ["server"], "an HTTP request's JSON, path, query or body does not fit the API's schema"),
+  UNKNOWN_TYPE: row(400, false, true, ["server"], "a request names a node or edge type the graph's schema does not have"),
+  LIMIT_EXCEEDED: row(400, false, true, ["server"], "a request asks for more than one of the server's limits allows (page, batch, hops, fan-out, deadline)"),
+  BODY_TOO_LARGE: row(413, false, true, ["server"], "a request body is larger than the server's body limit"),
+  UNSUPPORTED_MEDIA_TYPE: row(415, false, true, ["server"], "a request body is not application/json"),
+  UNAUTHORIZED: row(401, false, true, ["server"], "a request carries no bearer token, or one the server does not know"),
+  FORBIDDEN: row(403, false, true, ["server"], "a request's token lacks the scope its path needs, or a tokenless server was reached from another machine"),
+  NOT_FOUND: row(404, false, false, ["server"], "the node or topic a request names does not exist"),
+  ROUTE_NOT_FOUND: row(404, false, true, ["server"], "no path of the API matches the request's path"),
+  METHOD_NOT_ALLOWED: row(405, false, true, ["server"], "the path exists but not with the request's method"),
+  DEADLINE_EXCEEDED: row(503, true, false, ["server"], "a request ran past the server's request timeout; its reads were stopped"),
+  CANCELLED: row(499, false, false, ["server"], "the client closed the connection before the answer; its reads were stopped"),
+  NOT_READY: row(503, true, false, ["server"], "the server's store does not answer yet (readiness)"),
+  INTERNAL: row(500, false, false, ["server"], "an unexpected error inside the server (a bug): its log has the details"),
 });
 
 function row(status: number, retryable: boolean, blamesInput: boolean, packages: readonly string[], meaning: string): ErrorCodeInfo {
