@@ -18,6 +18,7 @@ export default defineConfig({
       project("@rdg/graph", "packages/graph", 180_000),
       project("@rdg/stores", "packages/stores", 120_000),
       project("@rdg/ingest", "packages/ingest"),
+      project("@rdg/server", "packages/server", 120_000),
       project("@rdg/cli", "apps/rdg", 120_000),
       project("@rdg/bench", "apps/bench", 120_000),
       project("services", "services", 180_000),

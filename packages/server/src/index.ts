@@ -1,0 +1,10 @@
+export { createServer, type ServerOptions } from "./create-server.js";
+export { startServer, checkBindHost, type StartServerOptions, type StartedServer } from "./start-server.js";
+export type { EventProcessor } from "./server-context.js";
+export { DEFAULT_SERVER_LIMITS, LIMIT_FLAGS, resolveLimits, type ServerLimits } from "./limits/server-limits.js";
+export { TokenSet, isLoopback, loadTokensFile, parseTokens, tokensFromEnv, type Scope, type TokenEntry } from "./auth/tokens.js";
+export { DEFAULT_CACHE, ReadCache, type ReadCacheOptions } from "./cache/read-cache.js";
+export { ServerError, SERVER_ERROR_CODES, type ServerErrorCode, type ServerErrorOptions } from "./errors/server-error.js";
+export { errorReply, type ErrorReply } from "./errors/error-reply.js";
+export { REQUEST_BUCKETS_SECONDS } from "./metrics/server-metrics.js";
+export type { EdgesPage, EventsAnswer, NodeBody, TraverseAnswer, TraverseBody } from "./schemas/api-schemas.js";
