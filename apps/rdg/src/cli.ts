@@ -38,11 +38,11 @@ program
 
 program
   .command("ingest")
-  .description("run one ingestion job into the embedded graph")
+  .description("run one ingestion job into the embedded graph, or the jobs of a configuration file (--config)")
   .option("--source <kind>", "generator, file or kafka", "generator")
   .option("--file <path>", "JSON-lines events (with --source file)")
   .option("--from-start", "read --file from its first line, ignoring the position this graph committed", false)
-  .option("--events <n>", "events to generate (generator), or to read before stopping (kafka)", positive("events"))
+  .option("--events <n>", "events to generate (generator), or to read before stopping (kafka; per job with --config)", positive("events"))
   .option("--duration <seconds>", "stop after this long (generator)", positive("duration"))
   .option("--path <dir>", "graph directory (created if new)", DEFAULT_PATH)
   .option("--dead-letters <path>", "JSON-lines file for refused events", ".data/dead-letters.jsonl")
@@ -52,7 +52,9 @@ program
   .option("--topic-prefix <prefix>", "prepended to each topic name, as in rdg produce (kafka)", "")
   .option("--group <name>", "consumer group; its committed offsets say where to resume (kafka)")
   .option("--dead-letter-topic <name>", "publish refused events to this topic, prefixed too (kafka; default: the --dead-letters file)")
-  .option("--idle-seconds <s>", "stop when nothing arrived for this long (kafka; default: run until Ctrl-C or SIGTERM)", positive("idle-seconds"))
+  .option("--idle-seconds <s>", "stop when nothing arrived for this long (kafka, per job with --config; default: run until Ctrl-C or SIGTERM)", positive("idle-seconds"))
+  .option("--config <file>", "run the jobs of this configuration file (JSON: kafka, and per job its topic, group, format, processor and store), each with a status line")
+  .option("--job <names>", "with --config: only these jobs, comma-separated")
   .option("--metrics-port <port>", "serve Prometheus metrics at http://<metrics-host>:<port>/metrics while the job runs (0: any free port)", tcpPort("metrics-port"))
   .option("--metrics-host <host>", "address the metrics server binds (default 127.0.0.1: this machine only; 0.0.0.0: every interface)")
   .action(ingestCommand);
@@ -75,6 +77,8 @@ program
   .option("--partitions <n>", "partitions of the topics it creates (existing topics stay as they are)", positive("partitions"), 6)
   .option("--topic-prefix <prefix>", "prepended to each topic name, e.g. test-1. gives test-1.auth", "")
   .option("--seed <n>", "generator seed", positive("seed"), 42)
+  .option("--format <format>", "payload format: json, or avro with --schemas", "json")
+  .option("--schemas <dir>", "folder of <topic>.avsc Avro schemas, one per topic (with --format avro; e.g. examples/member-journey/avro)")
   .action(produceCommand);
 
 program

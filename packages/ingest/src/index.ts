@@ -37,3 +37,5 @@ export { loadJobsConfig, parseJobsConfig, type LoadJobsConfigOptions } from "./c
 export type { JobConfig, JobFormat, JobProcessor, JobsConfig, JobsKafkaConfig, StoreConfigParser } from "./config/jobs-config.js";
 export { JobsConfigError, type JobsConfigProblem } from "./config/jobs-config-error.js";
 export { BUILT_IN_PROCESSORS, schemaFingerprint } from "./config/job-processors.js";
+export { JobsRunner, type ClosableDeadLetterSink, type JobObserver, type JobsRunResult, type JobsRunnerOptions, type OpenedJobStore, type RunnerJob } from "./runner/jobs-runner.js";
+export { IngestJobError } from "./errors/ingest-job-error.js";

@@ -1,15 +1,17 @@
 import { existsSync } from "node:fs";
+import type { Command } from "commander";
 import { FileChangedError, FileDeadLetterSink, FileSource, IngestJob, mapMemberEvent, type IngestPrometheusMetrics, type MemberEvent, type UnparsableLine } from "@rdg/ingest";
 import { refusal } from "../cli-error.js";
 import { GraphFileCheckpoints, type GraphFileCheckpoint } from "../graph-checkpoints.js";
 import { openEmbeddedGraph } from "../open-graph.js";
 import { startMetricsEndpoint, type MetricsFlags } from "../metrics-endpoint.js";
 import { ProgressLine, describeMetrics, fmt } from "../progress.js";
+import { ingestConfig, type IngestConfigOptions } from "./ingest-config.js";
 import { ingestKafka } from "./ingest-kafka.js";
 import { runGeneratorJob } from "./run-generator-job.js";
 
 /** Options of `rdg ingest`. */
-export interface IngestOptions extends MetricsFlags {
+export interface IngestOptions extends MetricsFlags, IngestConfigOptions {
   readonly source: string;
   readonly file?: string;
   readonly fromStart: boolean;
@@ -30,8 +32,12 @@ export interface IngestOptions extends MetricsFlags {
   readonly idleSeconds?: number;
 }
 
-/** `rdg ingest`: one job from the generator, a JSON-lines file or Kafka into the embedded graph. */
-export async function ingestCommand(o: IngestOptions): Promise<void> {
+/**
+ * `rdg ingest`: one job from the generator, a JSON-lines file or Kafka into the embedded graph;
+ * with `--config`, the jobs of a configuration file (see ingest-config.ts).
+ */
+export async function ingestCommand(o: IngestOptions, command?: Command): Promise<void> {
+  if (o.config !== undefined || o.job !== undefined) return ingestConfig(o, command);
   if (o.source !== "generator" && o.source !== "file" && o.source !== "kafka") throw refusal(`--source must be generator, file or kafka, got "${o.source}"`);
   if (o.source === "kafka" && (o.file !== undefined || o.fromStart || o.duration !== undefined)) throw refusal("--file, --from-start and --duration go with the other sources; --source kafka stops after --events, --idle-seconds or Ctrl-C");
   if (o.source !== "kafka" && (o.group !== undefined || o.deadLetterTopic !== undefined || o.idleSeconds !== undefined)) throw refusal("--group, --dead-letter-topic and --idle-seconds go with --source kafka");

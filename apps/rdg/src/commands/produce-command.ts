@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  IngestError, KafkaEventProducer, KafkaTopics, MEMBER_JOURNEY_TOPICS, MemberJourneyGenerator, memberJourneyRouting, memberJourneyTopicNames,
-  type MemberEvent,
+  IngestError, KafkaEventProducer, KafkaTopics, MEMBER_JOURNEY_TOPICS, MemberJourneyGenerator, avroCodec, memberEventTopic, memberJourneyRouting, memberJourneyTopicNames,
+  type AvroCodec, type MemberEvent, type MemberTopic,
 } from "@rdg/ingest";
 import { refusal } from "../cli-error.js";
 import { ProgressLine, fmt } from "../progress.js";
@@ -19,6 +21,10 @@ export interface ProduceOptions {
   readonly partitions: number;
   readonly topicPrefix: string;
   readonly seed: number;
+  /** Payload format: `json`, or `avro` with the topics' schemas from `schemas`. @default "json" */
+  readonly format?: string;
+  /** Folder of `<topic>.avsc` for each member-journey topic (with --format avro). */
+  readonly schemas?: string;
 }
 
 /** Events generated per step; with --rate, a step is at most a twentieth of a second's worth. */
@@ -31,6 +37,7 @@ const STEP = 5000;
  */
 export async function produceCommand(o: ProduceOptions): Promise<void> {
   if (o.events === undefined && o.duration === undefined) throw refusal("rdg produce needs --events <n> or --duration <seconds>");
+  const encode = avroEncoder(o);
   const brokers = o.brokers.split(",").map((b) => b.trim()).filter((b) => b !== "");
   let names: ReturnType<typeof memberJourneyTopicNames>;
   let producer: KafkaEventProducer<MemberEvent>;
@@ -38,7 +45,7 @@ export async function produceCommand(o: ProduceOptions): Promise<void> {
   try {
     names = memberJourneyTopicNames(o.topicPrefix);
     topics = new KafkaTopics({ brokers });
-    producer = new KafkaEventProducer<MemberEvent>({ brokers, ...memberJourneyRouting(o.topicPrefix), clientId: "rdg-produce" });
+    producer = new KafkaEventProducer<MemberEvent>({ brokers, ...memberJourneyRouting(o.topicPrefix), clientId: "rdg-produce", ...(encode === undefined ? {} : { encode }) });
   } catch (error) {
     throw asRefusal(error);
   }
@@ -93,6 +100,31 @@ async function publish(producer: KafkaEventProducer<MemberEvent>, o: ProduceOpti
 }
 
 const seconds = (started: number): number => Math.max((performance.now() - started) / 1000, 1e-9);
+
+/**
+ * With --format avro, encodes each event with its topic's schema, `<schemas>/<topic>.avsc` (as
+ * in examples/member-journey/avro, which jobs-avro.json reads); undefined for JSON.
+ */
+function avroEncoder(o: ProduceOptions): ((e: MemberEvent) => Buffer) | undefined {
+  const format = o.format ?? "json";
+  if (format !== "json" && format !== "avro") throw refusal(`--format must be json or avro, got "${format}"`);
+  if (format === "json") {
+    if (o.schemas !== undefined) throw refusal("--schemas goes with --format avro");
+    return undefined;
+  }
+  if (o.schemas === undefined) throw refusal("--format avro needs --schemas <dir>: a folder with auth.avsc, playback.avsc, gaming.avsc, live.avsc and search.avsc (e.g. examples/member-journey/avro)");
+  const codecs = {} as Record<MemberTopic, AvroCodec>;
+  for (const topic of MEMBER_JOURNEY_TOPICS) {
+    const file = join(o.schemas, `${topic}.avsc`);
+    if (!existsSync(file)) throw refusal(`--schemas: no ${topic}.avsc in ${o.schemas}; give a folder with one Avro schema per topic (e.g. examples/member-journey/avro)`);
+    try {
+      codecs[topic] = avroCodec(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw refusal(`--schemas: ${file} ${(error as Error).message.replace(/^\[ingest\] schema: /, "")}`);
+    }
+  }
+  return (e) => codecs[memberEventTopic(e)].encode(e);
+}
 
 /** An option error of the library, as the command's refusal (exit code 2) naming the flag. */
 function asRefusal(error: unknown): unknown {
