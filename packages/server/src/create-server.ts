@@ -92,6 +92,8 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   });
   app.setValidatorCompiler(validators());
+  // Every body is JSON: anything else is 415, not a string that fails validation later.
+  app.removeContentTypeParser("text/plain");
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply, limits));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0]!.slice(0, 200);

@@ -53,6 +53,8 @@ export function traverseRoute(app: FastifyInstance, ctx: ServerContext): void {
   }, async (request): Promise<Answer> => {
     const { hops, limit, deadlineMs } = plan(ctx, request.body);
     const signal = signalOf(request);
+    // A store that is down must answer 503, not a traversal cut empty by its deadline.
+    await untilAborted(signal, ctx.graph.ready());
     const result = await untilAborted(signal, ctx.graph.traverse({ start: [request.body.start.id], hops: hops.map((h) => h.hop), maxEdges: limit, deadlineMs, signal }));
     const levels = result.levels.map((level) => {
       const planned = hops[level.depth - 1]!;
