@@ -10,6 +10,7 @@ import { backupCommand } from "./commands/backup-command.js";
 import { statsCommand } from "./commands/stats-command.js";
 import { exportCommand } from "./commands/export-command.js";
 import { produceCommand } from "./commands/produce-command.js";
+import { addLimitOptions, nonNegativeInteger, serveCommand } from "./commands/serve-command.js";
 import { DEFAULT_KAFKA_BROKERS, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
 import { CliError } from "./cli-error.js";
 
@@ -108,6 +109,28 @@ program
   .option("--path <dir>", "graph directory", DEFAULT_PATH)
   .option("--out <file>", "write to this new file instead of standard output")
   .action(exportCommand);
+
+addLimitOptions(
+  program
+    .command("serve")
+    .description("run the query server: HTTP and JSON over the graph (/v1/nodes, /v1/traverse, /v1/events, /healthz, /readyz, /metrics, /openapi.json, /docs)")
+    .option("--host <host>", "address to bind; anything but loopback needs tokens", "127.0.0.1")
+    .option("--port <port>", "TCP port (0: any free port)", tcpPort("port"), 8080)
+    .option("--store <kind>", "lmdb, redis, redis-cluster or cassandra", "lmdb")
+    .option("--path <dir>", "graph directory (lmdb); it must hold a graph rdg created", DEFAULT_PATH)
+    .option("--url <url>", "Redis URL, e.g. redis://127.0.0.1:16379 (redis)")
+    .option("--nodes <list>", "cluster nodes, comma-separated host:port (redis-cluster)")
+    .option("--key-prefix <prefix>", "prefix of the graph's keys (redis, redis-cluster; default rdg:)")
+    .option("--contact-points <list>", "comma-separated host[:port] (cassandra)")
+    .option("--keyspace <name>", "keyspace of the graph (cassandra)")
+    .option("--local-data-center <name>", "the driver's local data center (cassandra; default datacenter1)")
+    .option("--tokens <file>", "bearer tokens and scopes (JSON, or token:read+write lines); default: RDG_TOKENS, else none (loopback only)")
+    .option("--config <file>", "take the topics of POST /v1/events and their processors from this jobs configuration (default: the member-journey topics)")
+    .option("--cache-entries <n>", "most cached nodes and first pages (0: no cache; default 10000)", nonNegativeInteger("cache-entries"))
+    .option("--cache-bytes <n>", "most bytes of cached answers (default 67108864)", nonNegativeInteger("cache-bytes"))
+    .option("--cache-staleness-ms <ms>", "how long a cached answer is served: the staleness bound for writes from other processes (0: no cache; default 1000)", nonNegativeInteger("cache-staleness-ms"))
+    .option("--log-level <level>", "pino log level on stderr: fatal, error, warn, info, debug, trace or silent", "info"),
+).action(serveCommand);
 
 addQueryCommands(program, DEFAULT_PATH);
 
