@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 // kv-redis and kv-cassandra talk to the real servers the test command starts.
-const PACKAGES = ["model", "kv", "kv-lmdb", "graph", "stores", "ingest", "kv-redis", "kv-cassandra"];
+const PACKAGES = ["model", "kv", "kv-lmdb", "graph", "stores", "ingest", "server", "kv-redis", "kv-cassandra"];
 
 /** The first ```js block of a README, with the `// value` comments it promises. */
 function example(pkg: string): { code: string; promised: string[] } {

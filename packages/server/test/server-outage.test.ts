@@ -67,7 +67,7 @@ describe("the request signal", () => {
     server = await startTestServer({ graph: await graphOn(slow.kv), limits: { requestTimeoutMs: 250 }, cache: { maxEntries: 0 } });
     const started = performance.now();
     const r = await server.get("/v1/nodes/profile/p1/edges/watched?limit=50");
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(3000); // 250 ms and one read in flight, with room for a loaded machine
     expect(r).toMatchObject({ status: 503, body: { code: "DEADLINE_EXCEEDED", message: expect.stringMatching(/requestTimeoutMs of 250/) } });
     expect(r.headers.get("retry-after")).toBe("1");
     const readsAtAnswer = slow.reads();
@@ -84,7 +84,7 @@ describe("the request signal", () => {
     const slow = slowed(base, 50);
     server = await startTestServer({ graph: await graphOn(slow.kv), cache: { maxEntries: 0 } });
     const body = JSON.stringify({ start: { type: "profile", id: "p0" }, steps: [{ edgeType: "watched" }, { edgeType: "watchedBy" }, { edgeType: "watched" }] });
-    await expect(fetch(`${server.url}/v1/traverse`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(150) })).rejects.toThrow();
+    await expect(fetch(`${server.url}/v1/traverse`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(400) })).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 100));
     const readsAfterClose = slow.reads();
     await new Promise((resolve) => setTimeout(resolve, 600));
