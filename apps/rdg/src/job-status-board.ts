@@ -45,10 +45,11 @@ export class JobStatusBoard {
     }
   }
 
-  /** Stops redrawing; the lines already drawn stay. */
+  /** Stops redrawing; on a terminal the lines are drawn a last time, with each job's final state. */
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    if (this.#tty && this.#drawn > 0) this.draw();
   }
 
   #line(job: BoardJob, now: number): string {

@@ -75,7 +75,9 @@ export async function ingestConfig(o: IngestConfigOptions, command?: Command): P
     await metrics?.close();
   }
   const why = failure !== undefined ? "stopped by a failed job" : controller.signal.aborted ? "stopped by signal" : "every source ended";
-  process.stderr.write(`ingested with ${o.config} (${why}) in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${runner.jobs.map((j) => summary(j, started)).join("\n")}\n`);
+  const lines = runner.jobs.map((j) => summary(j, started));
+  if (runner.jobs.length > 1) lines.push(total(runner.jobs, started));
+  process.stderr.write(`ingested with ${o.config} (${why}) in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${lines.join("\n")}\n`);
   if (failure !== undefined) throw IngestJobError.isInstance(failure) ? new CliError(failure.message.replace(/^\[ingest\] /, "")) : failure;
 }
 
@@ -119,10 +121,18 @@ function fallbackDeadLetters(path: string, job: string): ClosableDeadLetterSink 
   };
 }
 
+/** The jobs together: what the process as a whole did. */
+function total(jobs: readonly RunnerJob<StoreConfig>[], started: number): string {
+  const sum = (f: (j: RunnerJob<StoreConfig>) => number): number => jobs.reduce((n, j) => n + f(j), 0);
+  const events = sum((j) => j.metrics.eventsIn);
+  const seconds = Math.max((performance.now() - started) / 1000, 1e-9);
+  return `  all ${jobs.length} jobs: ${fmt(events)} events (${fmt(events / seconds)}/s), ${fmt(sum((j) => j.metrics.mutationsWritten))} mutations written, ${fmt(sum((j) => j.metrics.deadLetters))} dead letters`;
+}
+
 function summary(job: RunnerJob<StoreConfig>, started: number): string {
   const m = job.metrics;
   const seconds = Math.max((performance.now() - started) / 1000, 1e-9);
-  const end = job.state === "failed" ? `failed: ${job.error instanceof Error ? job.error.message : String(job.error)}` : job.state;
+  const end = job.state === "failed" ? `failed: ${job.error instanceof Error ? job.error.message : String(job.error)}` : job.state === "starting" ? "not started" : job.state;
   const letters = m.deadLetters > 0 ? ` (${job.deadLetters})` : "";
   return `  ${job.config.name}: ${fmt(m.eventsIn)} events (${fmt(m.eventsIn / seconds)}/s), ${fmt(m.mutationsWritten)} mutations written, ${fmt(m.deadLetters)} dead letters${letters}, lag ${job.lag === undefined ? "?" : fmt(job.lag)}, freshness ${fmt(m.freshnessLastMs)} ms (max ${fmt(m.freshnessMaxMs)} ms); ${end}`;
 }
