@@ -11,6 +11,7 @@ import { statsCommand } from "./commands/stats-command.js";
 import { exportCommand } from "./commands/export-command.js";
 import { produceCommand } from "./commands/produce-command.js";
 import { addLimitOptions, nonNegativeInteger, serveCommand } from "./commands/serve-command.js";
+import { loadtestCommand } from "./commands/loadtest-command.js";
 import { DEFAULT_KAFKA_BROKERS, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
 import { CliError } from "./cli-error.js";
 
@@ -133,6 +134,21 @@ addLimitOptions(
 ).action(serveCommand);
 
 addQueryCommands(program, DEFAULT_PATH);
+
+program
+  .command("loadtest")
+  .description("load a running rdg serve with real ids (autocannon): progress, a latency table, a result file, and exit 1 when --slo is missed")
+  .requiredOption("--url <url>", "the server, e.g. http://127.0.0.1:8080")
+  .requiredOption("--profile <profile>", "node, 1hop, 2hop, 3hop or mixed (TAO's read mix)")
+  .option("--duration <seconds>", "how long to load", positive("duration"), 10)
+  .option("--connections <n>", "concurrent connections", positive("connections"), 10)
+  .option("--rate <n>", "requests per second over all connections (default: as fast as answered)", positive("rate"))
+  .option("--slo <clauses>", 'the pass mark, e.g. "p99<20ms,errors<0.1%" (also p50, p90, p99.9, max, mean; rps>=N)')
+  .option("--token <token>", "bearer token with the read scope (default: RDG_TOKEN)")
+  .option("--ids-from-path <dir>", "take ids from a local copy of the graph (LMDB) instead of through the server")
+  .option("--ids <n>", "most titles, and most profiles, to load with", positive("ids"), 1000)
+  .option("--out <dir>", "where the JSON and Markdown result go", "bench/results")
+  .action(loadtestCommand);
 
 program.parseAsync().catch((error: unknown) => {
   // One line, no stack: what went wrong and what to do is in the message.
