@@ -61,4 +61,13 @@ export interface RedisKvStoreOptions {
    * @default 86400000 (one day)
    */
   readonly expiredRecordGraceMs?: number;
+  /**
+   * On a Redis Cluster, send the records of a `mutate` that live on one master as one write
+   * script call (up to 200 records a call; the script declares `allow-cross-slot-keys`, Redis
+   * 7.0), instead of one call per slot. A call that meets a slot moved since the client last
+   * read the slot map is sent again one record a call. `false` gives one call per slot, for
+   * proxies that refuse scripts touching undeclared keys.
+   * @default true
+   */
+  readonly groupClusterWrites?: boolean;
 }

@@ -30,16 +30,17 @@ import { RedisOptionsError } from "./errors/redis-options-error.js";
 import { RedisKeyLayout, type RecordKeys } from "./layout/redis-key-layout.js";
 import type { RedisKvStoreOptions } from "./redis-kv-store-options.js";
 import { RedisScript } from "./scripts/redis-script-runner.js";
-import { COUNT_SCRIPT, WRITE_SCRIPT } from "./scripts/redis-scripts.js";
+import { COUNT_SCRIPT, NODE_WRITE_SCRIPT, WRITE_SCRIPT } from "./scripts/redis-scripts.js";
 
 const STORE = "kv-redis";
 const WRITE = new RedisScript(WRITE_SCRIPT);
+const NODE_WRITE = new RedisScript(NODE_WRITE_SCRIPT);
 const COUNT = new RedisScript(COUNT_SCRIPT);
 const MINUS = "-";
 const PLUS = "+";
 const INCLUSIVE = Buffer.from("[");
 const EXCLUSIVE = Buffer.from("(");
-/** Records a write script call carries on a single node: bounds how long one call blocks Redis. */
+/** Records a write script call carries: bounds how long one call blocks Redis. */
 const RECORDS_PER_CALL = 200;
 /** Bytes of operations a write script call carries at most (past one record). */
 const BYTES_PER_CALL = 1024 * 1024;
@@ -50,13 +51,24 @@ const SCAN_PAGE = { limit: KV_LIMITS.maxPageLimit, pageBytes: 2 ** 31 };
 
 const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 const lexBound = (marker: Buffer, key: Uint8Array): Buffer => Buffer.concat([marker, key]);
+/** A node refused a key it does not serve: its slot moved (or is moving) since the batch was grouped. */
+const isMovedKey = (error: unknown): boolean => error instanceof Error && /non local key|do not hash to the same slot|^(MOVED|ASK|TRYAGAIN|CROSSSLOT)\b/.test(error.message);
+
+/** Records that go to Redis in one write script call. */
+interface PendingCall {
+  /** Records of many slots on one node (NODE_WRITE_SCRIPT), not of one slot or a single node. */
+  readonly byNode: boolean;
+  readonly keys: string[];
+  readonly blobs: Buffer[];
+  bytes: number;
+}
 
 /**
  * The KV contract on Redis or Redis Cluster (ioredis). A record is a sorted set of its item
  * keys and a hash of its entries under one hash tag (one Cluster slot). A `mutate` is applied
  * by a Lua script that does last-write-wins server side, so there is no read-before-write
- * round trip: one call per record on a cluster, one call per up to 200 records on a single
- * node, all sent at once. A keys read is one HGET or HMGET; a range page is ZRANGEBYLEX then
+ * round trip: one call per up to 200 records on a single node, and on a cluster one call per
+ * up to 200 records of one master (grouped by the client's slot map), all sent at once. A keys read is one HGET or HMGET; a range page is ZRANGEBYLEX then
  * HMGET.
  */
 export class RedisKvStore extends KvStoreBase implements KvStore {
@@ -68,6 +80,7 @@ export class RedisKvStore extends KvStoreBase implements KvStore {
   readonly #layout: RedisKeyLayout;
   readonly #options: RedisKvStoreOptions;
   readonly #graceMs: number;
+  readonly #groupClusterWrites: boolean;
   readonly #writes = new Map<string, NamespaceWrite>();
   #closing: Promise<void> | undefined;
 
@@ -86,6 +99,8 @@ export class RedisKvStore extends KvStoreBase implements KvStore {
     if (typeof readyTimeout !== "number" || !(readyTimeout > 0)) {
       throw new RedisOptionsError("readyTimeoutMs", `must be a positive number of ms, got ${String(readyTimeout)}`);
     }
+    const grouped = options.groupClusterWrites ?? true;
+    if (typeof grouped !== "boolean") throw new RedisOptionsError("groupClusterWrites", `must be true or false, got ${String(grouped)}`);
     const { client, owned } = createStoreClient(options);
     this.#options = Object.freeze({ ...options });
     this.#client = client;
@@ -94,6 +109,7 @@ export class RedisKvStore extends KvStoreBase implements KvStore {
     this.#connection = new RedisConnection(client, owned, readyTimeout);
     this.#layout = new RedisKeyLayout(prefix);
     this.#graceMs = grace;
+    this.#groupClusterWrites = grouped;
   }
 
   /** The ioredis client, for tools that need it (monitoring, tests). */
@@ -147,36 +163,65 @@ export class RedisKvStore extends KvStoreBase implements KvStore {
   #send(batch: readonly KvOperation[]): Promise<void> {
     const now = Date.now();
     const header = encodeWriteHeader(now, this.#graceMs);
-    // One record per call on a cluster (a call's keys must share a slot); on a single node
-    // up to RECORDS_PER_CALL records a call, so Redis runs one script, not one per record.
-    const perCall = this.#client.isCluster ? 1 : RECORDS_PER_CALL;
+    const group = this.#writeGroup();
     const calls: Promise<unknown>[] = [];
-    let keys: string[] = [];
-    let args: Buffer[] = [header];
-    let bytes = 0;
+    const open = new Map<string | number, PendingCall>();
     for (let i = 0; i < batch.length; ) {
       const first = batch[i]!;
       // Consecutive operations of one record share one block: its meta is read once.
       let end = i + 1;
       while (end < batch.length && batch[end]!.id === first.id && batch[end]!.ns === first.ns) end++;
       const blob = encodeRecordWrite(end === i + 1 ? [first] : batch.slice(i, end), this.#namespaceWrite(first.ns), now);
-      keys.push(this.#layout.itemsKey(first.ns, first.id));
-      args.push(blob);
-      bytes += blob.length;
       i = end;
-      if (keys.length >= perCall || bytes >= BYTES_PER_CALL || i === batch.length) {
-        calls.push(WRITE.run(this.#commands, keys, args));
-        keys = [];
-        args = [header];
-        bytes = 0;
+      const to = group(first.ns, first.id);
+      let call = open.get(to);
+      if (call === undefined) open.set(to, (call = { byNode: typeof to === "string" && to !== "", keys: [], blobs: [], bytes: 0 }));
+      call.keys.push(this.#layout.itemsKey(first.ns, first.id));
+      call.blobs.push(blob);
+      call.bytes += blob.length;
+      if (call.keys.length >= RECORDS_PER_CALL || call.bytes >= BYTES_PER_CALL) {
+        calls.push(this.#call(call, header));
+        open.delete(to);
       }
     }
+    for (const call of open.values()) calls.push(this.#call(call, header));
     // Resolves only when every call returned: a failed call fails the batch. LWW makes the
     // order of calls irrelevant and a retry of the whole batch safe.
     return Promise.all(calls).then(
       () => undefined,
       (error: unknown) => Promise.reject(this.#connection.error(error, "mutate")),
     );
+  }
+
+  /**
+   * Which call a record joins. A single node: one call per up to RECORDS_PER_CALL records, so
+   * Redis runs one script, not one per record. A cluster: the records its slot map places on
+   * one master share a call (NODE_WRITE_SCRIPT); without the map yet, or with
+   * `groupClusterWrites: false`, only records of one slot do (a call's declared keys must
+   * share a slot).
+   */
+  #writeGroup(): (ns: string, id: string) => string | number {
+    if (!this.#client.isCluster) return () => "";
+    const slots = (this.#client as Cluster).slots;
+    if (!this.#groupClusterWrites) return (ns, id) => this.#layout.slot(ns, id);
+    return (ns, id) => {
+      const slot = this.#layout.slot(ns, id);
+      return slots[slot]?.[0] ?? slot;
+    };
+  }
+
+  /** Sends one call; a node call refused for a key the node no longer serves goes again per record. */
+  #call(call: PendingCall, header: Buffer): Promise<unknown> {
+    if (!call.byNode || call.keys.length === 1) return WRITE.run(this.#commands, call.keys, [header, ...call.blobs]);
+    const args: (string | Buffer)[] = [header];
+    for (let r = 0; r < call.keys.length; r++) args.push(call.keys[r]!, call.blobs[r]!);
+    return NODE_WRITE.run(this.#commands, [call.keys[0]!], args).catch(async (error: unknown) => {
+      if (!isMovedKey(error)) throw error;
+      // Read the slot map again, then one call per record, routed (and redirected) by ioredis.
+      // Records the call applied before it stopped are applied again: LWW makes that a no-op.
+      await new Promise<void>((resolve) => (this.#client as Cluster).refreshSlotsCache(() => resolve()));
+      return Promise.all(call.keys.map((key, r) => WRITE.run(this.#commands, [key], [header, call.blobs[r]!])));
+    });
   }
 
   #namespaceWrite(ns: string): NamespaceWrite {

@@ -4,6 +4,7 @@ import { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { KvError, MemoryKvStore, type Item, type KvOperation, type KvStore } from "@rdg/kv";
 import { RedisKvStore, RedisOptionsError } from "../src/index.js";
+import { tagSlot } from "../src/layout/cluster-slot.js";
 import { BACKENDS, CLUSTER_NODES, SINGLE_URL, requireCluster, requireSingle } from "./redis-test-servers.js";
 
 const run = `t${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -211,6 +212,101 @@ describe("redis cluster: slots", () => {
   });
 });
 
+describe("redis cluster: writes grouped per node", () => {
+  beforeAll(requireCluster);
+  const ids = Array.from({ length: 600 }, (_, i) => `grouped-${i}`);
+  const tagOf = (key: string): string => key.slice(key.indexOf("{") + 1, key.indexOf("}", key.indexOf("{")));
+  // Each test writes later than the one before, so its values win.
+  let writeTime = 10n;
+  const batchOf = (ns: string, value: string): KvOperation[] => {
+    writeTime++;
+    return ids.map((id) => ({ op: "put", ns, id, items: [{ key: b("k"), value: b(value) }], writeTime }));
+  };
+
+  /** A store on a cluster client whose script calls are counted (EVALSHA; EVAL only loads a script). */
+  async function countedStore(options: { groupClusterWrites?: boolean } = {}): Promise<{ store: RedisKvStore; client: Cluster; calls: number[] }> {
+    const client = new Cluster([...CLUSTER_NODES], { enableAutoPipelining: true });
+    const calls: number[] = [];
+    const evalsha = client.evalsha.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    (client as unknown as { evalsha: (...args: unknown[]) => Promise<unknown> }).evalsha = (...args) => {
+      calls.push(Number(args[1]));
+      return evalsha(...args);
+    };
+    const store = new RedisKvStore({ client, ...options });
+    await store.ping();
+    return { store, client, calls };
+  }
+
+  async function expectAll(store: RedisKvStore, ns: string, value: string): Promise<void> {
+    const pages = await Promise.all(ids.map((id) => store.getItems(ns, id)));
+    pages.forEach((page, i) => assert.deepEqual(page.items.map((item) => text(item.value)), [value], ids[i]));
+  }
+
+  it("computes the slot of a record as the cluster does", async () => {
+    const { store, client } = await countedStore();
+    try {
+      for (const id of ["plain", "a}b", "{tag}", "}", "%7D", "é/ü", "\u{1f600}", "x".repeat(300), ...ids.slice(0, 40)]) {
+        const expected = await client.cluster("KEYSLOT", store.recordKeys(NS, id).items);
+        assert.equal(tagSlot(tagOf(store.recordKeys(NS, id).items)), expected, id);
+      }
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
+  it("sends a batch's records as one script call per master, 200 records at most", async () => {
+    const { store, client, calls } = await countedStore();
+    try {
+      await store.mutate(batchOf(NS, "one"));
+      const masters = client.nodes("master").length;
+      // 600 records over the masters: about 600 / masters each, cut into calls of 200.
+      assert.ok(calls.length >= masters && calls.length <= masters + Math.ceil(600 / 200), `${calls.length} calls for ${masters} masters`);
+      assert.ok(calls.every((keys) => keys === 1), "each call declares one key, to route it");
+      await expectAll(store, NS, "one");
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
+  it("falls back to a call per record when its slot map is stale, and writes every record", async () => {
+    const { store, client, calls } = await countedStore();
+    try {
+      // A stale slot map (ioredis 6 keeps it twice: node per slot, and pipeline group per
+      // slot): every slot on the first master. The grouped calls for the other masters' records
+      // meet a MOVED for their routing key, which ioredis follows, and then keys the new node
+      // does not serve either ("non local key").
+      const groups = (client as unknown as { _groupsBySlot: number[] })._groupsBySlot;
+      const firstSlot = client.slots.findIndex((nodes) => nodes !== undefined);
+      const first = client.slots[firstSlot]!;
+      for (let slot = 0; slot < client.slots.length; slot++) {
+        client.slots[slot] = first;
+        groups[slot] = groups[firstSlot]!;
+      }
+      await store.mutate(batchOf(NS, "two"));
+      assert.ok(calls.length > 600, `${calls.length} calls: the records went again one call each`);
+      await expectAll(store, NS, "two");
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+
+  it("with groupClusterWrites: false, groups only the records of one slot", async () => {
+    const { store, client, calls } = await countedStore({ groupClusterWrites: false });
+    try {
+      await store.mutate(batchOf(NS, "three"));
+      const slots = new Set(ids.map((id) => tagSlot(tagOf(store.recordKeys(NS, id).items))));
+      assert.equal(calls.length, slots.size);
+      await expectAll(store, NS, "three");
+    } finally {
+      await store.close();
+      client.disconnect();
+    }
+  });
+});
+
 describe("redis: clients and options", () => {
   beforeAll(requireSingle);
 
@@ -257,6 +353,7 @@ describe("redis: clients and options", () => {
     refuses({ url: SINGLE_URL, clusterNodes: CLUSTER_NODES }, /exactly one .* \(got 2\)/);
     refuses({ url: "127.0.0.1:16379" }, /url: must start with redis:\/\//);
     refuses({ clusterNodes: [] }, /clusterNodes: must be a non-empty array/);
+    refuses({ url: SINGLE_URL, groupClusterWrites: "yes" as unknown as boolean }, /groupClusterWrites: must be true or false/);
     refuses({ client: {} }, /client: must be an ioredis/);
     refuses({ url: SINGLE_URL, keyPrefix: "a{b" }, /keyPrefix: must be a string without/);
     refuses({ url: SINGLE_URL, expiredRecordGraceMs: -1 }, /expiredRecordGraceMs: must be/);

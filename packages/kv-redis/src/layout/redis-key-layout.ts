@@ -1,3 +1,5 @@
+import { tagSlot } from "./cluster-slot.js";
+
 /*
  * Where a record lives in Redis. One record is up to three keys that share one hash tag, so
  * Redis Cluster keeps them in one slot and one Lua script can change them atomically:
@@ -44,6 +46,11 @@ export class RedisKeyLayout {
   /** The key every script call declares: the items set. Scripts derive its siblings by suffix. */
   itemsKey(ns: string, id: string): string {
     return `${this.#prefix}{${ns}/${escapeId(id)}}z`;
+  }
+
+  /** The Redis Cluster slot of every key of a record. */
+  slot(ns: string, id: string): number {
+    return tagSlot(`${ns}/${escapeId(id)}`);
   }
 
   /** The hash of a record's entries. */

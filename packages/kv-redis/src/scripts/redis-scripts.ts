@@ -53,7 +53,7 @@ end
  *   then range tombstones: (u16 startLen, u16 endLen, start, end, i64 time)*, 0xffff = open.
  * The live item count of counted namespaces is field 'c' of the '...}m' key (HINCRBY).
  */
-export const WRITE_SCRIPT: string = `${COMMON}
+const WRITE_BODY = `${COMMON}
 local now, grace = struct.unpack('>dd', ARGV[1])
 local total = 0
 
@@ -288,11 +288,15 @@ local function finish_record()
   if meta_dirty then save_meta() end
 end
 
-for r = 1, #KEYS do
-  z = KEYS[r]
+`;
+
+/** The loop over the records of a call: where the r-th record's items key and blob come from. */
+const recordLoop = (count: string, key: string, blob: string): string => `
+for r = 1, ${count} do
+  z = ${key}
   local base = string.sub(z, 1, -2)
   h, m = base .. 'h', base .. 'm'
-  local blob = ARGV[r + 1]
+  local blob = ${blob}
   counted = string.byte(blob, 1) % 2 == 1
   delta, meta_loaded, meta_dirty, del_h, del_l, ranges, meta_x = 0, false, false, nil, nil, nil, nil
   put_applied, any_persistent, max_exp, zadded, h_existed = false, false, 0, false, nil
@@ -330,6 +334,20 @@ for r = 1, #KEYS do
 end
 return total
 `;
+
+/** The write script with each record's items key declared: KEYS[r], ARGV[r + 1] (see WRITE_BODY). */
+export const WRITE_SCRIPT: string = WRITE_BODY + recordLoop("#KEYS", "KEYS[r]", "ARGV[r + 1]");
+
+/**
+ * The write script for records of many slots on one Cluster node: KEYS[1] is one record's
+ * items key, declared only so that the call is routed to that node (a call's declared keys
+ * must share a slot); ARGV[2r] and ARGV[2r + 1] are the r-th record's items key and blob.
+ * `allow-cross-slot-keys` (Redis 7.0) lets it touch keys of other slots that this node serves;
+ * a key the node does not serve (a slot moved since the client grouped the batch) fails the
+ * call with "non local key", and the store then sends those records one call each.
+ */
+export const NODE_WRITE_SCRIPT: string = `#!lua flags=allow-cross-slot-keys
+${WRITE_BODY}${recordLoop("math.floor((#ARGV - 1) / 2)", "ARGV[2 * r]", "ARGV[2 * r + 1]")}`;
 
 /** Live (unexpired) items of a record, for namespaces that keep no count. KEYS[1] = items set; ARGV[1] = now (ms). */
 export const COUNT_SCRIPT: string = `${COMMON}
