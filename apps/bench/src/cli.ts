@@ -11,8 +11,6 @@ import { graphReadsScenario } from "./scenarios/graph-reads-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
 import type { Scenario } from "./scenarios/scenario.js";
 // scenario-imports: one line per store scenario below this comment
-import { queryHttpScenario } from "./scenarios/query-http-scenario.js";
-import { queryInprocessScenario } from "./scenarios/query-inprocess-scenario.js";
 import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
 import { kvRedisScenario } from "./scenarios/kv-redis-scenario.js";
 import { kvRedisClusterScenario } from "./scenarios/kv-redis-cluster-scenario.js";
@@ -28,8 +26,6 @@ const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string 
   "graph-reads": { run: graphReadsScenario, seconds: 36, about: "a title's 50 latest viewers, a profile's titles and a viewer count on LMDB vs raw lmdb-js 50-item ranges" },
   "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
   // scenario-entries: one line per store scenario below this comment
-  "query-http": { run: queryHttpScenario, seconds: 110, about: "the query server over HTTP (autocannon in a child process) on 1M generated events: node, 1-, 2-, 3-hop vs node:http with a fixed body of the same size" },
-  "query-inprocess": { run: queryInprocessScenario, seconds: 24, about: "graph.neighbors() for a title's 50 latest viewers vs raw lmdb-js 50-item ranges, on the query-http graph (1M events)" },
   "graph-writes-redis": { run: graphWritesRedisScenario, seconds: 20, about: "graph writes through GraphStore on Redis vs raw ioredis puts" },
   "graph-writes-cassandra": { run: graphWritesCassandraScenario, seconds: 30, about: "graph writes through GraphStore on Cassandra vs raw driver puts" },
   "kv-redis": { run: kvRedisScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-redis vs raw ioredis on single-node Redis" },
