@@ -6,11 +6,14 @@ import { Command, InvalidArgumentError } from "commander";
 import { describeMachine } from "./report/machine.js";
 import { toMarkdown, writeResult } from "./report/write-result.js";
 import { embeddedE2eScenario } from "./scenarios/embedded-e2e-scenario.js";
+import { embeddedE2eWorkersScenario } from "./scenarios/embedded-e2e-workers-scenario.js";
 import { graphWritesScenario } from "./scenarios/graph-writes-scenario.js";
 import { graphReadsScenario } from "./scenarios/graph-reads-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
 import type { Scenario } from "./scenarios/scenario.js";
 // scenario-imports: one line per store scenario below this comment
+import { queryHttpScenario } from "./scenarios/query-http-scenario.js";
+import { queryInprocessScenario } from "./scenarios/query-inprocess-scenario.js";
 import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
 import { kvRedisScenario } from "./scenarios/kv-redis-scenario.js";
 import { kvRedisClusterScenario } from "./scenarios/kv-redis-cluster-scenario.js";
@@ -25,7 +28,10 @@ const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string 
   "graph-writes": { run: graphWritesScenario, seconds: 30, about: "prepared graph mutations through GraphStore on LMDB vs raw random puts" },
   "graph-reads": { run: graphReadsScenario, seconds: 36, about: "a title's 50 latest viewers, a profile's titles and a viewer count on LMDB vs raw lmdb-js 50-item ranges" },
   "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
+  "embedded-e2e-workers": { run: embeddedE2eWorkersScenario, seconds: 60, about: "worker threads plan encoded sorted batches, one thread writes LMDB; vs the single-threaded job and raw random and sorted puts (RDG_BENCH_WORKERS)" },
   // scenario-entries: one line per store scenario below this comment
+  "query-http": { run: queryHttpScenario, seconds: 110, about: "the query server over HTTP (autocannon in a child process) on 1M generated events: node, 1-, 2-, 3-hop vs node:http with a fixed body of the same size" },
+  "query-inprocess": { run: queryInprocessScenario, seconds: 24, about: "graph.neighbors() for a title's 50 latest viewers vs raw lmdb-js 50-item ranges, on the query-http graph (1M events)" },
   "graph-writes-redis": { run: graphWritesRedisScenario, seconds: 20, about: "graph writes through GraphStore on Redis vs raw ioredis puts" },
   "graph-writes-cassandra": { run: graphWritesCassandraScenario, seconds: 30, about: "graph writes through GraphStore on Cassandra vs raw driver puts" },
   "kv-redis": { run: kvRedisScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-redis vs raw ioredis on single-node Redis" },
