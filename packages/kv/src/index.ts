@@ -32,3 +32,4 @@ export { decodePageToken, encodePageToken, queryFingerprint } from "./contract/p
 export { incomingWins } from "./engine/last-write-wins.js";
 /** How the engine lays records out in an ordered map: for tools that read an LMDB store directly (the raw read ceiling of the bench). */
 export { recordPrefix, recordEnd } from "./engine/record-key-codec.js";
+export { EncodedBatchBuilder, encodedBatchItems } from "./engine/encoded-batch.js";

@@ -11,6 +11,7 @@ import { checkId, checkNamespace, checkOperation, checkQuery } from "../contract
 import { StoreClosedError } from "../errors/store-closed-error.js";
 import { KvStoreBase } from "../contract/kv-store-base.js";
 import { OrderedKvEngine, type NamespaceMaps } from "./ordered-kv-engine.js";
+import { checkEncodedBatch } from "./apply-encoded-batch.js";
 
 /**
  * Shared shell of the stores built on `OrderedKvEngine`: argument checks, the closed state,
@@ -51,6 +52,26 @@ export abstract class EngineKvStore extends KvStoreBase implements KvStore {
     }
     if (batch.length === 0) return Promise.resolve();
     return this.writeTransaction(() => this.#engine.applyBatch(batch));
+  }
+
+  /**
+   * Writes encoded batches (built by `EncodedBatchBuilder`, typically in worker threads) and
+   * operations in one write transaction, with the same last-write-wins as `mutate`; resolves
+   * with the items written once durable. Each batch is checked first: a bad one refuses the call.
+   */
+  mutateEncoded(batches: readonly Uint8Array[], ops: readonly KvOperation[] = []): Promise<number> {
+    try {
+      this.ensureOpen("mutateEncoded");
+      for (const batch of batches) checkEncodedBatch(batch, (ns) => this.namespaceConfig(ns));
+      for (const op of ops) checkOperation(op, (ns) => this.namespaceConfig(ns));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    let written = 0;
+    return this.writeTransaction(() => {
+      if (ops.length > 0) this.#engine.applyBatch(ops);
+      for (const batch of batches) written += this.#engine.applyEncoded(batch);
+    }).then(() => written);
   }
 
   getItems(ns: string, id: string, query?: GetQuery): Page {

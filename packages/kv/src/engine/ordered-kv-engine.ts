@@ -9,6 +9,7 @@ import { StoredItem } from "./stored-item.js";
 import { incomingWins } from "./last-write-wins.js";
 import { NAMESPACE_FLAGS_KEY, itemMapKey, recordEnd, recordPrefix, splitMapKey } from "./record-key-codec.js";
 import { decodeMeta, emptyMeta, encodeMeta, isEmptyMeta, type RecordMeta } from "./record-meta.js";
+import { applyEncodedBatch } from "./apply-encoded-batch.js";
 
 /** The maps and configuration of one namespace. */
 export interface NamespaceMaps {
@@ -105,6 +106,20 @@ export class OrderedKvEngine {
       else this.#deleteRange(slot, op.range?.start, op.range?.end, time, now, false);
     }
     for (const group of slots.values()) for (const slot of group.values()) this.#saveMeta(slot);
+  }
+
+  /** Applies an encoded batch (see `EncodedBatchBuilder`); call inside one write transaction. Returns the items written. */
+  applyEncoded(batch: Uint8Array): number {
+    return applyEncodedBatch(
+      batch,
+      (ns) => {
+        const state = this.#state(ns);
+        // As in applyBatch: another store on the same maps may have set the flag since.
+        if (!state.rangeTombstones) state.rangeTombstones = state.maps.meta.get(NAMESPACE_FLAGS_KEY) !== undefined;
+        return state;
+      },
+      Date.now(),
+    );
   }
 
   #saveMeta(slot: MetaSlot): void {
