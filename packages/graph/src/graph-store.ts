@@ -204,9 +204,22 @@ export class GraphStore {
   }
 
   /**
-   * Deletes a node and every edge of it, at `time`: `deleteNode` alone removes only the node's
-   * properties. Edges newer than `time` stay, as last-write-wins says.
+   * Writes batches planned by `EncodedGraphPlanner`s (each planning its own edges, typically in
+   * worker threads) in one transaction; resolves with the KV writes done once durable. Needs a
+   * store that applies encoded batches (the embedded ones: LMDB, memory). This store's own
+   * `write` must not write the same edges meanwhile: the planners own their edges' times.
    */
+  async writeEncoded(plans: readonly { readonly batch: Uint8Array; readonly ops: readonly KvOperation[] }[]): Promise<number> {
+    const kv = this.#kv as KvStore & { mutateEncoded?: (batches: readonly Uint8Array[], ops: readonly KvOperation[]) => Promise<number> };
+    if (typeof kv.mutateEncoded !== "function") {
+      throw new GraphError("INVALID_QUERY", "writeEncoded needs an embedded store that applies encoded batches (LMDB or memory); write mutations with write() on other stores");
+    }
+    await this.ready();
+    const ops = plans.length === 1 ? plans[0]!.ops : plans.flatMap((p) => p.ops);
+    const written = await kv.mutateEncoded(plans.map((p) => p.batch), ops);
+    return written + ops.length;
+  }
+
   /**
    * Forget the edge times this store remembers from its own writes, so the next write of each
    * edge reads its times back from the store. Call it when another process may have written
@@ -218,6 +231,10 @@ export class GraphStore {
     this.#edgeTimes.forgetStored();
   }
 
+  /**
+   * Deletes a node and every edge of it, at `time`: `deleteNode` alone removes only the node's
+   * properties. Edges newer than `time` stay, as last-write-wins says.
+   */
   async deleteNodeAndEdges(type: string, id: string, time: number): Promise<number> {
     this.schema.node(type);
     checkId("id", id);

@@ -8,3 +8,4 @@ export { GraphError, GRAPH_ERROR_CODES, type GraphErrorCode, type GraphErrorOpti
 export { sortOperations } from "./write/plan-writes.js";
 export { GRAPH_META_NAMESPACE } from "./meta/graph-meta.js";
 export { GRAPH_LAYOUT_VERSION, readStoredSchema } from "./meta/schema-record.js";
+export { EncodedGraphPlanner, type EncodedGraphPlannerOptions, type EncodedPlan } from "./write/encoded-graph-planner.js";
