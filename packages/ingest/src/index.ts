@@ -39,3 +39,6 @@ export { JobsConfigError, type JobsConfigProblem } from "./config/jobs-config-er
 export { BUILT_IN_PROCESSORS, schemaFingerprint } from "./config/job-processors.js";
 export { JobsRunner, type ClosableDeadLetterSink, type JobObserver, type JobsRunResult, type JobsRunnerOptions, type OpenedJobStore, type RunnerJob } from "./runner/jobs-runner.js";
 export { IngestJobError } from "./errors/ingest-job-error.js";
+export { ParallelIngestJob, defaultWorkers, type ParallelIngestJobOptions } from "./parallel/parallel-ingest-job.js";
+export type { CreateIngestWorker, IngestWorkerContext, IngestWorkerSetup } from "./parallel/ingest-worker-setup.js";
+export { memberJourneyWorker, type MemberJourneyWorkerOptions } from "./parallel/member-journey-worker.js";
