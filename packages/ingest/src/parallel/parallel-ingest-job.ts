@@ -164,8 +164,12 @@ export class ParallelIngestJob<E> {
     } finally {
       stopping = true;
       await committed.catch(() => undefined);
-      send({ t: "stop" });
-      await Promise.all(workers.map((w) => new Promise((r) => (w.threadId === -1 ? r(undefined) : w.once("exit", r))))).catch(() => undefined);
+      // After a failure a worker may wait for a peer that is gone: end them all at once.
+      if (failure !== undefined) await Promise.all(workers.map((w) => w.terminate()));
+      else send({ t: "stop" });
+      // Workers leave once told to stop; one that exited already has its exit recorded.
+      const exits = await Promise.race([Promise.all(this.#exits), new Promise((r) => setTimeout(r, 10_000, "timeout"))]);
+      if (exits === "timeout") await Promise.all(workers.map((w) => w.terminate()));
       await o.source?.close?.();
     }
     if (failure !== undefined) throw failure;
@@ -256,6 +260,7 @@ export class ParallelIngestJob<E> {
   }
 
   #pool: Worker[] = [];
+  #exits: Promise<void>[] = [];
   #seqOwner = new Map<WorkerBatch, Worker>();
 
   #workerFor(p: WorkerBatch): Worker | undefined {
@@ -277,11 +282,13 @@ export class ParallelIngestJob<E> {
     const module = o.worker.module instanceof URL ? o.worker.module.href : o.worker.module;
     const ready: Promise<void>[] = [];
     this.#pool = [];
+    this.#exits = [];
     for (let i = 0; i < n; i++) {
       const peers = channels[i]!;
       const data: WorkerStart = { module, options: o.worker.options, index: i, workers: n, peers, ...(o.edgeTimeCache === undefined ? {} : { edgeTimeCache: o.edgeTimeCache }), ...(o.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: o.coalesceWindowMs }) };
       const worker = new Worker(WORKER_URL, { workerData: data, transferList: peers.filter((p): p is MessagePort => p !== null) as never[] });
       this.#pool.push(worker);
+      this.#exits.push(new Promise<void>((resolve) => worker.once("exit", () => resolve())));
       ready.push(
         new Promise<void>((resolve, reject) => {
           worker.on("message", (m: FromWorker) => {
