@@ -40,13 +40,13 @@ function fixedBodyServer(body: Buffer): Server {
 }
 
 /** Requests of one kind, on real ids, in a fixed order both sides get. */
-function requestsOf(kind: Kind, titles: readonly string[], profiles: readonly string[]): ChildRequest[] {
+function requestsOf(kind: Kind, titles: readonly string[], popular: readonly string[], profiles: readonly string[]): ChildRequest[] {
   const at = <T>(list: readonly T[], i: number): T => list[(i * 7919) % list.length]!;
   const steps = [{ edgeType: "watched", limit: 50 }, { edgeType: "watchedBy", limit: 20 }, { edgeType: "watched", limit: 10 }];
   return Array.from({ length: REQUESTS }, (_, i): ChildRequest => {
     switch (kind) {
       case "node": return { method: "GET", path: i % 2 === 0 ? `/v1/nodes/title/${at(titles, i)}` : `/v1/nodes/profile/${at(profiles, i)}` };
-      case "1-hop": return { method: "GET", path: `/v1/nodes/title/${at(titles, i)}/edges/watchedBy?limit=50` };
+      case "1-hop": return { method: "GET", path: `/v1/nodes/title/${at(popular, i)}/edges/watchedBy?limit=50` };
       case "2-hop": return { method: "POST", path: "/v1/traverse", body: JSON.stringify({ start: { type: "profile", id: at(profiles, i) }, steps: steps.slice(0, 2) }) };
       case "3-hop": return { method: "POST", path: "/v1/traverse", body: JSON.stringify({ start: { type: "profile", id: at(profiles, i) }, steps }) };
     }
@@ -123,11 +123,15 @@ export const queryHttpScenario: Scenario = async (s) => {
     const batch = (await (await fetch(`${url}/v1/nodes/batch`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ nodes: Array.from({ length: IDS }, (_, i) => ({ type: "title", id: `t${i}` })) }) })).json()) as { nodes: ({ id: string } | null)[] };
     const titles = batch.nodes.flatMap((n) => (n === null ? [] : [n.id]));
     const seen = new Set<string>();
-    for (const t of titles.slice(0, 100)) {
+    // 1-hop reads "a title's 50 latest viewers": titles with at least 50 (the generator's
+    // popularity is Zipf, so most of the catalogue has fewer in the lookback).
+    const popular: string[] = [];
+    for (const t of titles.slice(0, 200)) {
       const page = (await (await fetch(`${url}/v1/nodes/title/${t}/edges/watchedBy?limit=50`)).json()) as { edges: { other: string }[] };
       for (const e of page.edges) seen.add(e.other);
-      if (seen.size >= IDS) break;
+      if (page.edges.length === 50) popular.push(t);
     }
+    if (popular.length < 10) throw new Error(`only ${popular.length} titles have 50 viewers; load more events`);
     const profiles = [...seen].slice(0, IDS);
     const phaseSec = Math.max(2, Math.round(s.seconds / (KINDS.length * ROUNDS * 2 + 2 * ROUNDS + 2)));
     const figures: Record<string, { value: number; unit: string }> = {};
@@ -135,7 +139,7 @@ export const queryHttpScenario: Scenario = async (s) => {
     const notes: string[] = [];
     const results = new Map<Kind, { ours: ChildOutcome; ceiling: ChildOutcome; requests: ChildRequest[] }>();
     for (const kind of KINDS) {
-      const requests = requestsOf(kind, titles, profiles);
+      const requests = requestsOf(kind, titles, popular, profiles);
       const typical = await typicalAnswer(url, requests);
       const ceiling = fixedBodyServer(typical.body);
       ceilings.push(ceiling);
@@ -199,10 +203,14 @@ export const queryHttpScenario: Scenario = async (s) => {
       "1-hop p99 <= 10 ms at half the max rate": { target: 10, actual: half["1-hop"]!.p99, met: half["1-hop"]!.p99 <= 10 },
       "3-hop p99 <= 50 ms at half the max rate": { target: 50, actual: half["3-hop"]!.p99, met: half["3-hop"]!.p99 <= 50 },
     };
+    const t = targets;
+    if (!t["1-hop req/s >= 50% of node:http"].met) notes.push(`Missed: 1-hop reached ${(t["1-hop req/s >= 50% of node:http"].actual * 100).toFixed(1)}% of node:http's req/s, ${((0.5 - t["1-hop req/s >= 50% of node:http"].actual) * 100).toFixed(1)} points short of 50%. Both sides send the same bytes; the cached server still routes, checks the request against the schema, looks the page up and serializes ~${Math.round(figures["1-hop: answer size"]!.value / 1024)} KiB of JSON per answer (JSON.stringify alone: ${Math.round(figures["1-hop: JSON.stringify of the answer, in-process"]!.value).toLocaleString("en-US")}/s here), where node:http writes a ready buffer.`);
+    if (!t["1-hop p99 <= 10 ms at half the max rate"].met) notes.push(`Missed: 1-hop p99 at half the max rate was ${t["1-hop p99 <= 10 ms at half the max rate"].actual.toFixed(1)} ms, ${(t["1-hop p99 <= 10 ms at half the max rate"].actual - 10).toFixed(1)} ms over 10 ms.`);
+    if (!t["3-hop p99 <= 50 ms at half the max rate"].met) notes.push(`Missed: 3-hop p99 at half the max rate was ${t["3-hop p99 <= 50 ms at half the max rate"].actual.toFixed(1)} ms, ${(t["3-hop p99 <= 50 ms at half the max rate"].actual - 50).toFixed(1)} ms over 50 ms; a 3-hop answer is ~${Math.round(figures["3-hop: answer size"]!.value / 1024)} KiB (${Math.round(figures["3-hop: edges per answer"]!.value).toLocaleString("en-US")} edges).`);
     notes.unshift(
       `Graph: ${loadedGraph.events.toLocaleString("en-US")} generated events through the ingestion job (as rdg ingest --source generator), LMDB without fsync, loaded in ${loadedGraph.loadSeconds.toFixed(0)} s.`,
       `Cores: the servers (rdg's fastify server and the node:http ceiling) run in the bench process; autocannon runs in a child process (fork), so each has a core of the two; the load generator's own CPU still limits the fastest side (node:http, ~${Math.round(oneHop.ceiling.rps).toLocaleString("en-US")} req/s with the 1-hop body).`,
-      `Each side gets the same ${REQUESTS} requests in the same order (ids from ${titles.length} titles and ${profiles.length} profiles), ${CONNECTIONS} connections, ${phaseSec} s a phase, ${ROUNDS} rounds interleaved (ceiling, ours); figures are medians of the rounds. The ceiling answers with the median-size real answer of its kind.`,
+      `Each side gets the same ${REQUESTS} requests in the same order (node gets on ${titles.length} titles and ${profiles.length} profiles; 1-hop on the ${popular.length} titles among the first 200 with at least 50 viewers; traversals from the profiles), ${CONNECTIONS} connections, ${phaseSec} s a phase, ${ROUNDS} rounds interleaved (ceiling, ours); figures are medians of the rounds. The ceiling answers with the median-size real answer of its kind.`,
       "Server figures without '(cache off)' are with the default cache (nodes and first pages kept 1 s): node gets and 1-hop pages repeat ids and are mostly cache hits; the '(cache off)' server reads the store every time. Traversals are never cached.",
       "3-hop (50/20/10) reads up to 11,050 edges, over the default maxTraversalEdges of 10,000: both servers run with 20,000.",
       "Latencies are exact per request (send to last byte), from autocannon's response events; at half rate they are not corrected for coordinated omission.",

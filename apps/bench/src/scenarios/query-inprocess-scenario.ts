@@ -63,6 +63,7 @@ export const queryInprocessScenario: Scenario = async (s) => {
       targets: { "in-process 1-hop >= 70% of raw range reads": { target: 0.7, actual: result.ratio, met: result.ratio >= 0.7 } },
       notes: [
         `Graph: ${loaded.events.toLocaleString("en-US")} generated events through the ingestion job, LMDB without fsync (the graph query-http loads, shared within one run).`,
+        ...(result.ratio >= 0.7 ? [] : [`Missed: in-process 1-hop reached ${(result.ratio * 100).toFixed(1)}% of raw range reads, ${((0.7 - result.ratio) * 100).toFixed(1)} points short of 70%. The adjacency is time-ordered (a page costs in proportion to its limit; a hot title's newest bucket holds ~${Math.round(bucketItems).toLocaleString("en-US")} items), but a call makes a bucket-list read, the range read and one edge-state read per returned edge: about ${LIMIT + 2} KV reads through the KV layer, each a promise of its own, ${(1e6 / result.ours / (LIMIT + 2)).toFixed(1)} µs per read here, where raw makes one range read (${(1e6 / result.ceiling).toFixed(1)} µs). Reading the edge states of a page in one batched KV call is the lever.`]),
         "Ours reads the title's adjacency newest first and checks each entry against its edge's state record; raw reads 50 items of the newest bucket's adjacency record and nothing else. Both run in this process on one core; rounds alternate raw and ours, figures are medians.",
       ],
     };
