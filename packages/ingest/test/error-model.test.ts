@@ -50,10 +50,9 @@ describe("one error model across packages", () => {
     expect(GraphError.isInstance(new IngestError("BAD_EVENT", "x"))).toBe(false);
   });
 
-  it("has one table row per code of every package, and no row without a package", () => {
+  it("has a table row for every code of the packages this one sees (apps/rdg checks that no row lacks a package)", () => {
     const used = new Set<string>([...MODEL_ERROR_CODES, ...KV_ERROR_CODES, ...GRAPH_CODES, ...INGEST_ERROR_CODES]);
     expect([...used].filter((c) => !(c in ERROR_STATUS))).toEqual([]);
-    expect(Object.keys(ERROR_STATUS).filter((c) => !used.has(c))).toEqual([]);
     // Unique per meaning: no two codes say the same thing.
     const meanings = Object.values(ERROR_STATUS).map((r) => r.meaning);
     expect(new Set(meanings).size).toBe(meanings.length);
