@@ -46,6 +46,7 @@ program
   .option("--from-start", "read --file from its first line, ignoring the position this graph committed", false)
   .option("--events <n>", "events to generate (generator), or to read before stopping (kafka; per job with --config)", positive("events"))
   .option("--duration <seconds>", "stop after this long (generator)", positive("duration"))
+  .option("--workers <n>", "worker threads that generate, map, coalesce and plan while this thread writes (generator; 0: everything on this thread; default: cores - 1)", nonNegativeInteger("workers"))
   .option("--path <dir>", "graph directory (created if new)", DEFAULT_PATH)
   .option("--dead-letters <path>", "JSON-lines file for refused events", ".data/dead-letters.jsonl")
   .option("--batch-size <n>", "most events per graph write (file, kafka)", positive("batch-size"))

@@ -17,6 +17,8 @@ export interface IngestOptions extends MetricsFlags, IngestConfigOptions {
   readonly fromStart: boolean;
   readonly events?: number;
   readonly duration?: number;
+  /** Worker threads for --source generator (0: this thread only). @default cores - 1 */
+  readonly workers?: number;
   readonly path: string;
   readonly deadLetters: string;
   /** Most events per graph write. @default the job's */
@@ -45,6 +47,7 @@ export async function ingestCommand(o: IngestOptions, command?: Command): Promis
   if (o.source === "file" && o.file === undefined) throw refusal("--source file needs --file <path>");
   if (o.source === "generator" && o.events === undefined && o.duration === undefined) throw refusal("--source generator needs --events <n> or --duration <seconds>");
   if (o.source === "generator" && o.fromStart) throw refusal("--from-start goes with --source file");
+  if (o.source !== "generator" && o.workers !== undefined) throw refusal("--workers goes with --source generator");
   if (o.file !== undefined && !existsSync(o.file)) throw refusal(`event file ${o.file} does not exist; pass --file a JSON-lines file (see 'rdg generate')`);
   const metrics = await startMetricsEndpoint(o);
   let opened: ReturnType<typeof openEmbeddedGraph>;
@@ -58,7 +61,7 @@ export async function ingestCommand(o: IngestOptions, command?: Command): Promis
   const prometheus = metrics?.prometheus;
   try {
     if (o.source === "generator") {
-      await runGeneratorJob(graph, { events: o.events, durationMs: o.duration === undefined ? undefined : o.duration * 1000, prometheus });
+      await runGeneratorJob(graph, { events: o.events, durationMs: o.duration === undefined ? undefined : o.duration * 1000, prometheus, lmdbPath: o.path, ...(o.workers === undefined ? {} : { workers: o.workers }) });
       return;
     }
     if (o.source === "kafka") {

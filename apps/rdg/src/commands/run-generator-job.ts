@@ -1,5 +1,8 @@
 import type { GraphStore } from "@rdg/graph";
-import { GENERATOR_VALIDATION, GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, mapMemberEvent, memberEventTime, type IngestPrometheusMetrics, type JobMetrics, type MemberJourneyOptions } from "@rdg/ingest";
+import {
+  GENERATOR_VALIDATION, GeneratorSource, IngestJob, MemberJourneyGenerator, MemoryDeadLetterSink, ParallelIngestJob, mapMemberEvent, memberEventTime, memberJourneyWorker,
+  type IngestPrometheusMetrics, type JobMetrics, type MemberEvent, type MemberJourneyOptions,
+} from "@rdg/ingest";
 import { ProgressLine, describeMetrics, fmt } from "../progress.js";
 
 /** Options shared by `demo` and `ingest --source generator`. */
@@ -11,6 +14,10 @@ export interface GeneratorJobOptions {
   readonly coalesceWindowMs?: number;
   /** Report the job's metrics here (`--metrics-port`). */
   readonly prometheus?: IngestPrometheusMetrics;
+  /** Worker threads (`ParallelIngestJob`); 0 runs everything on this thread. @default cores - 1 with `lmdbPath`, else 0 */
+  readonly workers?: number;
+  /** The graph's LMDB directory, which the workers open to read edge times; needed for workers. */
+  readonly lmdbPath?: string;
 }
 
 /** Writes the catalogue, then runs the generator job with a progress line. */
@@ -36,7 +43,23 @@ export async function runGeneratorJob(graph: GraphStore, o: GeneratorJobOptions)
   process.once("SIGINT", stop);
   const started = performance.now();
   const observed = o.prometheus?.job("member-journeys");
-  const job = new IngestJob({
+  const workers = o.workers ?? (o.lmdbPath === undefined ? 0 : undefined);
+  const job =
+    workers !== 0 && o.lmdbPath !== undefined
+      ? new ParallelIngestJob<MemberEvent>({
+          name: "member-journeys",
+          graph,
+          ...(workers === undefined ? {} : { workers }),
+          ...(o.events === undefined ? {} : { maxEvents: o.events }),
+          ...(o.durationMs === undefined ? {} : { durationMs: o.durationMs }),
+          ...(o.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: o.coalesceWindowMs }),
+          deadLetters: new MemoryDeadLetterSink(),
+          // The workers generate from the generator's options: the catalogue above came from the same seed.
+          worker: { module: memberJourneyWorker, options: { lmdbPath: o.lmdbPath, generator: generator.options } },
+          onProgress: (m) => progress.update(describeMetrics(m, (performance.now() - started) / 1000)),
+          onBatchWritten: observed?.onBatchWritten,
+        })
+      : new IngestJob({
     name: "member-journeys",
     source: new GeneratorSource(generator, { maxEvents: o.events, durationMs: o.durationMs }),
     map: mapMemberEvent,
