@@ -11,6 +11,13 @@ export { FileChangedError } from "./sources/file-changed-error.js";
 export { GENERATOR_VALIDATION, GeneratorSource, type GeneratorSourceOptions } from "./sources/generator-source.js";
 export type { MemberEvent, MemberTopic } from "./domain/member-events.js";
 export { MemberJourneyGenerator, type MemberJourneyOptions } from "./domain/member-journey-generator.js";
+export {
+  DEVICE_KINDS, MEMBER_EVENT_BYTES, MEMBER_EVENT_TYPES, decodeMemberEvents, memberEventViews, memberEventsToJsonLines, readMemberEvent,
+  writeMemberEvent, type MemberEventViews,
+} from "./domain/member-event-codec.js";
+export { memberJourneyPartition, partitionSeed, partitionShare } from "./generate/member-journey-partition.js";
+export { generateParallel, type GenerateParallelOptions, type GeneratedBatch } from "./generate/parallel-generator.js";
+export type { GeneratedFormat } from "./generate/generator-messages.js";
 export { mapMemberEvent, memberEventTime } from "./domain/member-journey-mapper.js";
 export { IngestError, INGEST_ERROR_CODES, type IngestErrorCode } from "./errors/ingest-error.js";
 export { BadEventError } from "./errors/bad-event-error.js";

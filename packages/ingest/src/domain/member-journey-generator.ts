@@ -1,6 +1,7 @@
 import type { Mutation } from "@rdg/model";
 import { IngestOptionsError } from "../errors/ingest-options-error.js";
-import type { MemberEvent, MemberTopic } from "./member-events.js";
+import type { MemberEvent } from "./member-events.js";
+import { DEVICE_KINDS, TOPIC_BY_CODE, MEMBER_EVENT_TYPES, writeMemberEvent, type MemberEventViews } from "./member-event-codec.js";
 import { exponential, seededRandom, zipfSampler } from "./random.js";
 
 /** The traffic mix; every default is documented in the package README. */
@@ -29,16 +30,24 @@ export interface MemberJourneyOptions {
   readonly meanGameMin?: number;
   /** Simulated time of the first event, ms. @default now minus 6 hours */
   readonly startTime?: number;
+  /**
+   * Simulate only the accounts `a` with `a % count === index`: one part of a generator split
+   * over threads (see `memberJourneyPartition`). Every other option stays that of the whole.
+   * @default { index: 0, count: 1 } (every account)
+   */
+  readonly accountPartition?: { readonly index: number; readonly count: number };
 }
 
 const enum Phase { Login, Search, PlayStart, Heartbeat, PlayStop, GameLaunch, GameHeartbeat, LiveJoin }
-const KINDS = ["phone", "tv", "tablet", "laptop"] as const;
-const TOPIC: readonly MemberTopic[] = ["auth", "search", "playback", "playback", "playback", "gaming", "gaming", "live"];
-const TYPE: readonly MemberEvent["type"][] = ["login", "search", "playStart", "heartbeat", "playStop", "gameLaunch", "gameHeartbeat", "liveJoin"];
+// Phases are the codec's type codes. Plain copies: loads from frozen arrays cost more here.
+const KINDS = [...DEVICE_KINDS];
+const TOPIC = [...TOPIC_BY_CODE];
+const TYPE = [...MEMBER_EVENT_TYPES];
 
 interface Session {
   account: number;
   accountId: string;
+  profile: number;
   profileId: string;
   deviceIdx: number;
   deviceId: string;
@@ -66,6 +75,10 @@ export class MemberJourneyGenerator {
   readonly #gameIds: string[];
   readonly #liveIds: string[];
   readonly #sessions: Session[] = [];
+  /** Accounts this generator simulates: `#accountBase + #accountStride * k`, k < #ownedAccounts. */
+  readonly #accountBase: number;
+  readonly #accountStride: number;
+  readonly #ownedAccounts: number;
   // A binary min-heap of session indices by next event time.
   readonly #heapAt: Float64Array;
   readonly #heapSession: Int32Array;
@@ -75,12 +88,21 @@ export class MemberJourneyGenerator {
     const o = {
       seed: 42, accounts: 50_000, concurrentSessions: 20_000, titles: 5_000, games: 200, liveEvents: 20, zipfExponent: 1.0,
       heartbeatSec: 30, gameHeartbeatSec: 60, meanViewMin: 40, meanGameMin: 15, startTime: Date.now() - 6 * 3_600_000,
+      accountPartition: { index: 0, count: 1 },
       ...options,
     };
     for (const k of ["accounts", "concurrentSessions", "titles", "games", "liveEvents"] as const) {
       if (!Number.isInteger(o[k]) || o[k] < 1) throw new IngestOptionsError(k, `must be a positive integer, got ${o[k]}`);
     }
     if (o.games > o.titles) throw new IngestOptionsError("games", `${o.games} exceeds titles (${o.titles}): game i is based on title i; give at most as many games as titles`);
+    const part = o.accountPartition ?? { index: 0, count: 1 };
+    if (!Number.isInteger(part.count) || part.count < 1 || !Number.isInteger(part.index) || part.index < 0 || part.index >= part.count) {
+      throw new IngestOptionsError("accountPartition", `must be { index, count } with whole numbers 0 <= index < count, got ${JSON.stringify(part)}`);
+    }
+    if (part.count > o.accounts) throw new IngestOptionsError("accountPartition", `${part.count} parts exceed the ${o.accounts} accounts: give at least one account a part`);
+    this.#accountBase = part.index;
+    this.#accountStride = part.count;
+    this.#ownedAccounts = Math.floor((o.accounts - 1 - part.index) / part.count) + 1;
     this.options = Object.freeze(o);
     this.#random = seededRandom(o.seed);
     this.#title = zipfSampler(o.titles, o.zipfExponent, this.#random);
@@ -91,7 +113,7 @@ export class MemberJourneyGenerator {
     this.#heapAt = new Float64Array(n);
     this.#heapSession = new Int32Array(n);
     for (let i = 0; i < n; i++) {
-      const s = this.#newSession(Math.floor(this.#random() * o.accounts));
+      const s = this.#newSession(this.#anyAccount());
       this.#sessions.push(s);
       this.#heapSession[i] = i;
       this.#heapAt[i] = o.startTime + this.#random() * o.heartbeatSec * 1000;
@@ -129,14 +151,21 @@ export class MemberJourneyGenerator {
     }
   }
 
-  #newSession(account: number, profile?: string): Session {
+  /** An account of this generator's part, uniformly. */
+  #anyAccount(): number {
+    return this.#accountBase + this.#accountStride * Math.floor(this.#random() * this.#ownedAccounts);
+  }
+
+  #newSession(account: number, same?: Session): Session {
     const profiles = 1 + (account % 5);
     const devices = 1 + ((account >>> 3) % 4);
     const deviceIdx = Math.floor(this.#random() * devices);
+    const profile = same?.profile ?? Math.floor(this.#random() * profiles);
     return {
       account,
       accountId: `a${account}`,
-      profileId: profile ?? `p${account}-${Math.floor(this.#random() * profiles)}`,
+      profile,
+      profileId: same?.profileId ?? `p${account}-${profile}`,
       deviceIdx,
       deviceId: `d${account}-${deviceIdx}`,
       deviceKind: KINDS[(account + deviceIdx) % 4]!,
@@ -154,6 +183,26 @@ export class MemberJourneyGenerator {
     for (let i = 0; i < count; i++) out.push(this.#step());
     this.#generated += count;
     return out;
+  }
+
+  /**
+   * Writes the next `count` events into `out` (see member-event-codec.ts), at event index
+   * `offset` onwards, without making event objects: the same events `next(count)` would return.
+   */
+  nextEncoded(count: number, out: MemberEventViews, offset: number = 0): void {
+    const live = this.#liveIds.length;
+    for (let i = 0; i < count; i++) {
+      const idx = this.#heapSession[0]!;
+      const time = Math.floor(this.#heapAt[0]!);
+      const s = this.#sessions[idx]!;
+      const phase = s.phase;
+      const game = phase === Phase.GameLaunch || phase === Phase.GameHeartbeat;
+      const other = game ? s.game : phase === Phase.LiveJoin ? s.game % live : 0;
+      writeMemberEvent(out, offset + i, phase, time, s.account, s.profile, s.deviceIdx, game ? s.game : s.title, other, s.seconds);
+      this.#heapAt[0] = time + this.#advance(s) * 1000;
+      this.#siftDown(0);
+    }
+    this.#generated += count;
   }
 
   #step(): MemberEvent {
@@ -252,13 +301,13 @@ export class MemberJourneyGenerator {
     const idx = this.#heapSession[0]!;
     if (s.phase === Phase.PlayStop && this.#random() < 0.25) {
       // Continue on another device of the same account: phone on the train, then the TV at home.
-      const next = this.#newSession(s.account, s.profileId);
+      const next = this.#newSession(s.account, s);
       next.title = s.title;
       next.seconds = s.seconds;
       next.resume = true;
       this.#sessions[idx] = next;
     } else {
-      this.#sessions[idx] = this.#newSession(Math.floor(this.#random() * this.options.accounts));
+      this.#sessions[idx] = this.#newSession(this.#anyAccount());
     }
     return 60 + this.#random() * 900;
   }
