@@ -4,7 +4,7 @@ import { positiveInteger as positive, tcpPort } from "./parse-options.js";
 import { demoCommand } from "./commands/demo-command.js";
 import { addQueryCommands } from "./commands/query-command.js";
 import { ingestCommand } from "./commands/ingest-command.js";
-import { generateCommand } from "./commands/generate-command.js";
+import { generateCommand, parseFormat, parseStartTime } from "./commands/generate-command.js";
 import { resetCommand } from "./commands/reset-command.js";
 import { backupCommand } from "./commands/backup-command.js";
 import { statsCommand } from "./commands/stats-command.js";
@@ -64,10 +64,14 @@ program
 
 program
   .command("generate")
-  .description("write synthetic member-journey events as JSON lines (for ingest --source file)")
-  .requiredOption("--out <path>", "file to write")
+  .description("generate member-journey events on every core, as JSON lines in a file (for ingest --source file) or into nothing (--null)")
+  .option("--out <path>", "JSON-lines file to write (events in batches, each worker's batches in turn)")
+  .option("--null", "generate and encode the events, keep nothing (to measure)")
   .option("--events <n>", "events to generate", positive("events"), 100_000)
   .option("--seed <n>", "generator seed", positive("seed"), 42)
+  .option("--workers <n>", "worker threads, one part of the accounts each (0: this thread; default: this machine's cores); the events depend on it", nonNegativeInteger("workers"))
+  .option("--start-time <time>", "simulated time of the first event, ms or ISO 8601 (default: 6 hours ago)", parseStartTime)
+  .option("--format <format>", "json, or binary with --null (32-byte events)", parseFormat, "json")
   .action(generateCommand);
 
 program
