@@ -17,6 +17,7 @@ import { queryInprocessScenario } from "./scenarios/query-inprocess-scenario.js"
 import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
 import { kvRedisScenario } from "./scenarios/kv-redis-scenario.js";
 import { kvRedisClusterScenario } from "./scenarios/kv-redis-cluster-scenario.js";
+import { generatorScenario } from "./scenarios/generator-scenario.js";
 import { kvCassandraScenario } from "./scenarios/kv-cassandra-scenario.js";
 import { kafkaProduceScenario } from "./scenarios/kafka-produce-scenario.js";
 import { kafkaConsumeScenario } from "./scenarios/kafka-consume-scenario.js";
@@ -35,6 +36,7 @@ const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string 
   "graph-writes-redis": { run: graphWritesRedisScenario, seconds: 20, about: "graph writes through GraphStore on Redis vs raw ioredis puts" },
   "graph-writes-cassandra": { run: graphWritesCassandraScenario, seconds: 30, about: "graph writes through GraphStore on Cassandra vs raw driver puts" },
   "kv-redis": { run: kvRedisScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-redis vs raw ioredis on single-node Redis" },
+  generator: { run: generatorScenario, seconds: 42, about: "member-journey events generated and encoded into a null sink: this thread, 1 worker, all cores; binary and JSON lines; CPU per event" },
   "kv-redis-cluster": { run: kvRedisClusterScenario, seconds: 27, about: "KV put/get/range through @rdg/kv-redis on a 3-master Redis Cluster vs the single node (services/redis.sh start --all)" },
   "kv-cassandra": { run: kvCassandraScenario, seconds: 24, about: "KV put/get/range through @rdg/kv-cassandra vs raw cassandra-driver (services/cassandra.sh start)" },
   "kafka-produce": { run: kafkaProduceScenario, seconds: 20, about: "KafkaEventProducer vs Kafka's ProducerPerformance (kafka-producer-perf-test), seconds x 50,000 records a round (services/kafka.sh start)" },
