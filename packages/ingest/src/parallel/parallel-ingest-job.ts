@@ -31,11 +31,11 @@ export interface ParallelIngestJobOptions<E> {
    * write (mutations a worker receives from its peers coalesce over the whole epoch). @default 60000
    */
   readonly coalesceWindowMs?: number;
-  /** Events per epoch (one write transaction, one or more coalescing windows), all workers together. @default 200000 */
+  /** Events per epoch (one write transaction, one or more coalescing windows), all workers together. @default 100000 */
   readonly epochEvents?: number;
   /** An epoch closes at the latest this long after its first event, ms (freshness bound). @default 1000 */
   readonly maxEpochMs?: number;
-  /** Epochs in flight (taken, planned or being written); the source waits beyond it. @default 3 */
+  /** Epochs in flight (taken, planned or being written); the source waits beyond it. @default 2 */
   readonly concurrency?: number;
   /** Edge times each worker remembers once stored. @default 1000000 */
   readonly edgeTimeCache?: number;
@@ -90,9 +90,9 @@ export class ParallelIngestJob<E> {
   async run(signal: AbortSignal = new AbortController().signal): Promise<JobMetrics> {
     const o = this.#o;
     const n = this.#workers;
-    const epochEvents = o.epochEvents ?? 200_000;
+    const epochEvents = o.epochEvents ?? 100_000;
     const maxEpochMs = o.maxEpochMs ?? 1000;
-    const concurrency = o.concurrency ?? 3;
+    const concurrency = o.concurrency ?? 2;
     let failure: unknown;
     let stopping = false;
     const open = new Map<number, Epoch>();
