@@ -13,7 +13,11 @@ export interface MemberJourneyWorkerOptions {
   readonly lmdbPath: string;
   /** Generator options, when the workers generate the events. With N > 1 workers, worker i runs seed + i with 1/N of the sessions. */
   readonly generator?: MemberJourneyOptions;
-  /** Module of the LMDB store. @default "@rdg/kv-lmdb" */
+  /**
+   * Module of the LMDB store, imported by each worker. `@rdg/kv-lmdb` is an optional peer
+   * dependency of `@rdg/ingest`: install it beside this package to use the parallel pipeline
+   * on LMDB. @default "@rdg/kv-lmdb"
+   */
   readonly storeModule?: string;
 }
 
