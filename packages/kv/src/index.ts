@@ -27,7 +27,7 @@ export type { MapEntry, OrderedBytesMap } from "./engine/ordered-bytes-map.js";
 export { compareBytes, concatBytes, prefixEnd, prefixRange, utf8, fromUtf8, bytesEqual } from "./util/bytes.js";
 export { nowMicros, millisToMicros } from "./util/time.js";
 // For store adapters: the shared checks, page tokens and the one last-write-wins rule.
-export { checkId, checkItems, checkKey, checkNamespace, checkOperation, checkQuery, checkTtl, checkWriteTime } from "./contract/validate-arguments.js";
+export { checkId, checkItems, checkKey, checkManyQuery, checkNamespace, checkOperation, checkQuery, checkTtl, checkWriteTime } from "./contract/validate-arguments.js";
 export { decodePageToken, encodePageToken, queryFingerprint } from "./contract/page-token.js";
 export { incomingWins } from "./engine/last-write-wins.js";
 /** How the engine lays records out in an ordered map: for tools that read an LMDB store directly (the raw read ceiling of the bench). */

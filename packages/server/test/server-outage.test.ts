@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GraphStore, graphNamespaces } from "@rdg/graph";
-import { MemoryKvStore, type GetQuery, type KvStore } from "@rdg/kv";
+import { MemoryKvStore, type GetQuery, type KeysQuery, type KvStore } from "@rdg/kv";
 import { RedisKvStore } from "@rdg/kv-redis";
 import { memberJourneySchema } from "@rdg/model";
 import { playStart, startTestServer, type TestServer } from "./support/test-server.js";
@@ -24,9 +24,12 @@ function slowed(kv: KvStore, ms: number): { kv: KvStore; reads: () => number; ab
     if (q?.signal?.aborted === true) aborted++;
     return kv.getItems(ns, id, q);
   };
+  // Batched reads go through the slowed point reads too, one per record.
+  const getMany = (ns: string, ids: readonly string[], q: KeysQuery) => Promise.all(ids.map(async (id) => (await getItems(ns, id, q)).items));
   const proxy = new Proxy(kv, {
     get(target, prop) {
       if (prop === "getItems") return getItems;
+      if (prop === "getMany") return getMany;
       const v = Reflect.get(target, prop, target) as unknown;
       return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

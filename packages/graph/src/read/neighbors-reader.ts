@@ -50,15 +50,33 @@ export async function* checkedEntries(kv: KvStore, edge: ResolvedEdge, nodeId: s
   const record = adjacencyRecordId(nodeId, bucket);
   let pageToken: string | undefined;
   do {
-    const page = await kv.getItems(ns, record, { range: { start, end }, reverse: true, limit: Math.max(1, Math.min(10_000, pageSize())), pageToken, signal });
-    const entries = page.items.map((item) => ({ key: item.key, ...decodeAdjacencyKey(item.key) }));
-    const ends = entries.map((e) => (direction === "out" ? { from: nodeId, to: e.other } : { from: e.other, to: nodeId }));
-    const states = await readEdgeStates(kv, def, ends.map((x) => edgeRecordId(x.from, x.to)), "props", signal);
-    yield entries.map((e, i) => {
+    const pageRead = kv.getItems(ns, record, { range: { start, end }, reverse: true, limit: Math.max(1, Math.min(10_000, pageSize())), pageToken, signal });
+    const page = pageRead instanceof Promise ? await pageRead : pageRead;
+    const n = page.items.length;
+    const keys = new Array<Uint8Array>(n);
+    const times = new Array<number>(n);
+    const others = new Array<string>(n);
+    const ids = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const key = page.items[i]!.key;
+      const { time, other } = decodeAdjacencyKey(key);
+      keys[i] = key;
+      times[i] = time;
+      others[i] = other;
+      ids[i] = direction === "out" ? edgeRecordId(nodeId, other) : edgeRecordId(other, nodeId);
+    }
+    // The page's edge states in one call: on a synchronous store no promise at all.
+    const statesRead = readEdgeStates(kv, def, ids, "props", signal);
+    const states = statesRead instanceof Promise ? await statesRead : statesRead;
+    const checked = new Array<CheckedEntry>(n);
+    for (let i = 0; i < n; i++) {
       const state = states[i]!;
-      if (state.alive !== e.time) return { key: e.key, edge: undefined };
-      return { key: e.key, edge: { type: def.name, from: ends[i]!.from, to: ends[i]!.to, other: e.other, time: e.time, props: state.props } };
-    });
+      const other = others[i]!;
+      checked[i] = state.alive !== times[i]
+        ? { key: keys[i]!, edge: undefined }
+        : { key: keys[i]!, edge: { type: def.name, from: direction === "out" ? nodeId : other, to: direction === "out" ? other : nodeId, other, time: times[i]!, props: state.props } };
+    }
+    yield checked;
     pageToken = page.next;
   } while (pageToken !== undefined);
 }

@@ -1,4 +1,4 @@
-import type { DeleteOptions, GetQuery, ItemInput, KeyRange, KeysQuery, KvOperation, KvStore, Page, PutOptions, ScannedRecord } from "@rdg/kv";
+import type { DeleteOptions, GetQuery, Item, ItemInput, KeyRange, KeysQuery, KvOperation, KvStore, Page, PutOptions, ScannedRecord } from "@rdg/kv";
 
 /**
  * A view of a long-lived store (Redis, Cassandra) in which every record id carries a prefix,
@@ -26,6 +26,10 @@ export class IsolatedKvStore implements KvStore {
 
   getItems(ns: string, id: string, query?: GetQuery): Page | Promise<Page> {
     return this.#kv.getItems(ns, this.#prefix + id, query);
+  }
+
+  getMany(ns: string, ids: readonly string[], query: KeysQuery): Item[][] | Promise<Item[][]> {
+    return this.#kv.getMany(ns, ids.map((id) => this.#prefix + id), query);
   }
 
   deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options?: DeleteOptions): Promise<void> {

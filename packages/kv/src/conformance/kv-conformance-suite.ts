@@ -83,6 +83,30 @@ export function kvConformanceSuite(api: SuiteApi, options: ConformanceOptions): 
         assert.deepEqual(none.items, []);
       });
 
+      test("reads the same keys of many records in one call, as getItems would record by record", async (store) => {
+        const [x, y, z] = [rid("many"), rid("many"), rid("many")];
+        await store.mutate([
+          { op: "put", ns: ns.plain, id: x, items: [item("a", "x1"), item("b", "x2"), item("c", "x3")], writeTime: 70n },
+          { op: "put", ns: ns.plain, id: z, items: [item("b", "z2")], writeTime: 90n },
+          { op: "put", ns: ns.other, id: y, items: [item("a", "other")] },
+        ]);
+        await store.deleteItems(ns.plain, x, { keys: [b("c")] }, { writeTime: 80n });
+        const keys = [b("c"), b("a"), b("b"), b("a")];
+        const many = await store.getMany(ns.plain, [z, y, x, z], { keys });
+        assert.deepEqual(many.map(show), [["b=z2"], [], ["a=x1", "b=x2"], ["b=z2"]], "per id, in the order of ids, keys sorted, deleted and missing left out");
+        assert.equal(many[2]![0]!.writeTime, 70n);
+        for (const id of [x, y, z]) assert.deepEqual(show((await store.getMany(ns.plain, [id], { keys }))[0]!), show((await store.getItems(ns.plain, id, { keys })).items));
+        // Values stay what they were after later reads (an embedded store may reuse read buffers).
+        const first = await store.getMany(ns.plain, [x], { keys: [b("a")] });
+        await store.getMany(ns.plain, [z, x], { keys: [b("b")] });
+        assert.deepEqual(show(first[0]!), ["a=x1"]);
+        assert.deepEqual(await store.getMany(ns.plain, [], { keys }), []);
+        await rejectsWithCode(() => store.getMany(ns.plain, [x, ""], { keys }), "INVALID_ARGUMENT", "empty id in getMany");
+        await rejectsWithCode(() => store.getMany(ns.plain, "x" as unknown as string[], { keys }), "INVALID_ARGUMENT", "ids not an array");
+        await rejectsWithCode(() => store.getMany(ns.plain, [x], { keys: [new Uint8Array(0)] }), "INVALID_ARGUMENT", "empty key in getMany");
+        await rejectsWithCode(() => store.getMany(ns.plain, new Array<string>(KV_LIMITS.maxKeysPerQuery + 1).fill(x), { keys }), "INVALID_ARGUMENT", "too many ids");
+      });
+
       test("keeps namespaces and records isolated", async (store) => {
         const id = rid("iso");
         await store.mutate([
@@ -234,6 +258,7 @@ export function kvConformanceSuite(api: SuiteApi, options: ConformanceOptions): 
         await sleep(ttlWait);
         assert.deepEqual(show((await store.getItems(ns.plain, id)).items), ["keep=x"]);
         assert.deepEqual(show((await store.getItems(ns.plain, id, { keys: [b("item"), b("write")] })).items), []);
+        assert.deepEqual((await store.getMany(ns.plain, [id], { keys: [b("item"), b("keep"), b("write")] })).map(show), [["keep=x"]]);
         assert.deepEqual(show((await store.getItems(ns.ttl, id)).items), ["override=x"]);
         for await (const record of store.scan(ns.ttl)) {
           if (record.id === id) assert.deepEqual(show(record.items), ["override=x"]);
@@ -399,6 +424,7 @@ export function kvConformanceSuite(api: SuiteApi, options: ConformanceOptions): 
           ["deleteRecord", () => store.deleteRecord(ns.plain, "x")],
           ["mutate", () => store.mutate([{ op: "deleteRecord", ns: ns.plain, id: "x" }])],
           ["countItems", () => store.countItems(ns.plain, "x")],
+          ["getMany", () => store.getMany(ns.plain, ["x"], { keys: [b("k")] })],
           ["scan", async () => { for await (const _ of store.scan(ns.plain)) break; }],
         ] as const) {
           await rejectsWithCode(call, "STORE_CLOSED", name);

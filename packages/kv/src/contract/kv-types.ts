@@ -134,6 +134,14 @@ export interface KvStore extends AsyncDisposable {
   readonly capabilities: KvCapabilities;
   putItems(ns: string, id: string, items: readonly ItemInput[], options?: PutOptions): Promise<void>;
   getItems(ns: string, id: string, query?: GetQuery): Awaitable<Page>;
+  /**
+   * The same keys of many records of one namespace in one call: for each id, in the order of
+   * `ids`, its live items among `keys`, sorted by key (what `getItems(ns, id, { keys })` returns).
+   * A reader that needs a few items of each of many records (a page of edges' states) pays one
+   * call instead of one per record: one validation and, on synchronous stores, no promise.
+   * At most `KV_LIMITS.maxKeysPerQuery` ids, and as many keys.
+   */
+  getMany(ns: string, ids: readonly string[], query: KeysQuery): Awaitable<Item[][]>;
   deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options?: DeleteOptions): Promise<void>;
   deleteRecord(ns: string, id: string, options?: DeleteOptions): Promise<void>;
   /** Many puts and deletes across records in one call: the hot write path. Resolves when durable. */

@@ -105,6 +105,18 @@ export function checkQuery(query: GetQuery | undefined): void {
   }
 }
 
+/** Checks the arguments of `getMany`: a namespace, an array of valid ids, a keys query. */
+export function checkManyQuery(ns: unknown, ids: unknown, query: unknown): void {
+  checkNamespace(ns);
+  if (!Array.isArray(ids)) throw new InvalidArgumentError("ids", "must be an array of record ids");
+  if (ids.length > KV_LIMITS.maxKeysPerQuery) {
+    throw new InvalidArgumentError("ids", `${ids.length} ids exceeds ${KV_LIMITS.maxKeysPerQuery} per call; split the call`);
+  }
+  for (const id of ids) checkId(id);
+  if (typeof query !== "object" || query === null || !("keys" in query)) throw new InvalidArgumentError("query", "must be { keys }");
+  checkQuery(query as GetQuery);
+}
+
 export function checkOperation(operation: KvOperation, config: (ns: string) => NamespaceConfig | undefined): void {
   if (typeof operation !== "object" || operation === null) throw new InvalidArgumentError("operation", "must be an object");
   checkNamespace(operation.ns);

@@ -1,5 +1,7 @@
 import type {
   GetQuery,
+  Item,
+  KeysQuery,
   KvCapabilities,
   KvOperation,
   KvStore,
@@ -7,7 +9,7 @@ import type {
   Page,
   ScannedRecord,
 } from "../contract/kv-types.js";
-import { checkId, checkNamespace, checkOperation, checkQuery } from "../contract/validate-arguments.js";
+import { checkId, checkManyQuery, checkNamespace, checkOperation, checkQuery } from "../contract/validate-arguments.js";
 import { StoreClosedError } from "../errors/store-closed-error.js";
 import { KvStoreBase } from "../contract/kv-store-base.js";
 import { OrderedKvEngine, type NamespaceMaps } from "./ordered-kv-engine.js";
@@ -80,6 +82,13 @@ export abstract class EngineKvStore extends KvStoreBase implements KvStore {
     checkId(id);
     checkQuery(query);
     return this.#engine.getItems(ns, id, query);
+  }
+
+  /** Synchronous, in one pass over the maps: no promise and one validation for the whole call. */
+  override getMany(ns: string, ids: readonly string[], query: KeysQuery): Item[][] {
+    this.ensureOpen("getMany");
+    checkManyQuery(ns, ids, query);
+    return this.#engine.getMany(ns, ids, query.keys);
   }
 
   countItems(ns: string, id: string): number {

@@ -2,6 +2,7 @@ import type {
   Awaitable,
   DeleteOptions,
   GetQuery,
+  Item,
   ItemInput,
   KeyRange,
   KeysQuery,
@@ -86,6 +87,10 @@ export class NamespaceRouter implements KvStore {
 
   getItems(ns: string, id: string, query?: GetQuery): Awaitable<Page> {
     return this.storeFor(ns).getItems(ns, id, query);
+  }
+
+  getMany(ns: string, ids: readonly string[], query: KeysQuery): Awaitable<Item[][]> {
+    return this.storeFor(ns).getMany(ns, ids, query);
   }
 
   deleteItems(ns: string, id: string, target: KeysQuery | { range: KeyRange }, options?: DeleteOptions): Promise<void> {
