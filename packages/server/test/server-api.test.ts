@@ -160,5 +160,27 @@ for (const store of serverTestStores()) {
       expect(metrics).toMatch(/rdg_server_cache_misses_total\{kind="edges"\} 3/);
       expect(metrics).toMatch(/rdg_server_cache_entries [1-9]/);
     });
+
+    it("answers a cache hit with the same bytes and headers as the miss that filled it", async () => {
+      await graph.write([
+        { op: "upsertNode", type: "title", id: "t1", props: { name: "Café ☕", kind: "movie" }, time: NOW - 10 * MIN },
+        ...["p1", "p2", "p3"].map((p, i) => ({ op: "upsertEdge" as const, type: "watched", from: p, to: "t1", props: { deviceId: `d${i}`, positionSec: i * 60 }, time: NOW - i * MIN })),
+      ]);
+      for (const path of ["/v1/nodes/title/t1", "/v1/nodes/title/t1/edges/watchedBy?limit=2", "/v1/nodes/profile/p1/edges/watched"]) {
+        const [miss, hit] = [await fetch(server.url + path), await fetch(server.url + path)];
+        const [a, b] = [Buffer.from(await miss.arrayBuffer()), Buffer.from(await hit.arrayBuffer())];
+        expect(b.equals(a), path).toBe(true);
+        for (const h of ["content-type", "content-length"]) expect(hit.headers.get(h), `${path} ${h}`).toBe(miss.headers.get(h));
+        expect(miss.headers.get("content-type")).toBe("application/json; charset=utf-8");
+        expect(Number(miss.headers.get("content-length"))).toBe(a.length);
+      }
+      const page = (await server.get("/v1/nodes/title/t1/edges/watchedBy?limit=2")).body;
+      expect(page.edges.map((e: { other: string }) => e.other)).toEqual(["p1", "p2"]);
+      expect(typeof page.next).toBe("string");
+      expect((await server.get("/v1/nodes/title/t1")).body.props.name).toBe("Café ☕");
+      const metrics = String((await server.get("/metrics")).body);
+      expect(metrics).toMatch(/rdg_server_cache_hits_total\{kind="node"\} [2-9]/);
+      expect(metrics).toMatch(/rdg_server_cache_hits_total\{kind="edges"\} [3-9]/);
+    });
   });
 }
