@@ -1,16 +1,14 @@
 #!/usr/bin/env node
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { describeMachine } from "./report/machine.js";
-import { toMarkdown, writeResult } from "./report/write-result.js";
+import { expandAll, runScenarios, type CatalogEntry } from "./harness/run-scenarios.js";
+import { SCALES, type BenchScale } from "./harness/scale-plan.js";
+import { writeReport } from "./report/generate-report.js";
 import { embeddedE2eScenario } from "./scenarios/embedded-e2e-scenario.js";
 import { embeddedE2eWorkersScenario } from "./scenarios/embedded-e2e-workers-scenario.js";
 import { graphWritesScenario } from "./scenarios/graph-writes-scenario.js";
 import { graphReadsScenario } from "./scenarios/graph-reads-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
-import type { Scenario } from "./scenarios/scenario.js";
 // scenario-imports: one line per store scenario below this comment
 import { queryHttpScenario } from "./scenarios/query-http-scenario.js";
 import { queryInprocessScenario } from "./scenarios/query-inprocess-scenario.js";
@@ -24,7 +22,7 @@ import { kafkaConsumeScenario } from "./scenarios/kafka-consume-scenario.js";
 import { kafkaE2eScenario } from "./scenarios/kafka-e2e-scenario.js";
 import { kafkaBackpressureScenario } from "./scenarios/kafka-backpressure-scenario.js";
 
-const SCENARIOS: Record<string, { run: Scenario; seconds: number; about: string }> = {
+const SCENARIOS: Record<string, CatalogEntry> = {
   "kv-lmdb": { run: kvLmdbScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-lmdb vs raw lmdb-js" },
   "graph-writes": { run: graphWritesScenario, seconds: 30, about: "prepared graph mutations through GraphStore on LMDB vs raw random puts" },
   "graph-reads": { run: graphReadsScenario, seconds: 36, about: "a title's 50 latest viewers, a profile's titles and a viewer count on LMDB vs raw lmdb-js 50-item ranges" },
@@ -53,42 +51,44 @@ const positive = (v: string): number => {
   return n;
 };
 
+const scale = (v: string): BenchScale => {
+  if (!(SCALES as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${SCALES.join(", ")}, got "${v}"`);
+  return v as BenchScale;
+};
+
+const DEFAULT_OUT = "bench/results";
+
+/** Regenerates bench/REPORT.md and bench/charts/ from every result beside `out`. */
+async function regenerateReport(out: string): Promise<void> {
+  const root = dirname(resolve(out));
+  const written = await writeReport({ resultsDir: resolve(out), reportFile: join(root, "REPORT.md"), chartsDir: join(root, "charts") });
+  console.log(`report: ${relative(process.cwd(), written.reportFile)} and ${written.charts.length} charts under ${relative(process.cwd(), join(root, "charts"))}/`);
+}
+
 const program = new Command("rdg-bench")
-  .description(`Benchmarks that print figures and write JSON and Markdown under bench/results/.\nScenarios:\n${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(14)} ${v.about} (${v.seconds} s)`).join("\n")}`)
-  .argument("[scenarios...]", "scenarios to run, or all", ["all"])
+  .description(`Benchmarks that print figures and write JSON and Markdown under bench/results/, then regenerate bench/REPORT.md and its charts.\n\`report\` (or --report-only) regenerates the report alone. \`all\` runs every scenario below, skipping those whose service is down.\nScenarios (medium-scale seconds):\n${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(14)} ${v.about} (${v.seconds} s)`).join("\n")}`)
+  .argument("[scenarios...]", "scenarios to run, all, or report", ["all"])
+  .option("--scale <scale>", "small (all in under 20 minutes), medium (each scenario's default) or large (3x); --seconds overrides it", scale)
   .option("--seconds <s>", "measured seconds per scenario (default: each scenario's own)", positive)
   .option("--no-sync", "skip fsync at commit on both sides")
-  .option("--out <dir>", "where results go", "bench/results")
+  .option("--out <dir>", "where results go", DEFAULT_OUT)
+  .option("--report-only", "regenerate bench/REPORT.md and bench/charts/ from the results, run nothing")
+  .option("--no-report", "do not regenerate the report after the run")
   .showHelpAfterError()
-  .action(async (names: string[], o: { seconds?: number; sync: boolean; out: string }) => {
-    const chosen = names.includes("all") ? Object.keys(SCENARIOS) : names;
-    for (const name of chosen) if (SCENARIOS[name] === undefined) throw new Error(`unknown scenario "${name}"; choose from ${Object.keys(SCENARIOS).join(", ")} or all`);
-    for (const name of chosen) {
-      const scenario = SCENARIOS[name]!;
-      const dataDir = mkdtempSync(join(tmpdir(), `rdg-bench-${name}-`));
-      const startedAt = new Date().toISOString();
-      const machine = describeMachine();
-      const t0 = performance.now();
-      let last = 0;
-      try {
-        const result = await scenario.run({
-          seconds: o.seconds ?? scenario.seconds,
-          sync: o.sync,
-          dataDir,
-          progress: (text) => {
-            const now = performance.now();
-            if (now - last < 1000) return;
-            last = now;
-            process.stderr.write(`[${((now - t0) / 1000).toFixed(0)}s] ${text}\n`);
-          },
-        });
-        const full = { ...result, startedAt, machine, durationSec: (performance.now() - t0) / 1000 };
-        const path = writeResult(resolve(o.out), full);
-        console.log(`\n${toMarkdown(full)}\nwritten: ${path}`);
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
+  .action(async (names: string[], o: { scale?: BenchScale; seconds?: number; sync: boolean; out: string; reportOnly?: boolean; report: boolean }) => {
+    if (o.reportOnly === true || (names.length === 1 && names[0] === "report")) {
+      await regenerateReport(o.out);
+      return;
     }
+    const chosen = expandAll(names, SCENARIOS);
+    for (const name of chosen) if (SCENARIOS[name] === undefined) throw new Error(`unknown scenario "${name}"; choose from ${Object.keys(SCENARIOS).join(", ")} or all`);
+    if (names.includes("all")) process.stderr.write(`all: ${chosen.join(", ")}\n`);
+    const summary = await runScenarios(chosen, SCENARIOS, { scale: o.scale, seconds: o.seconds, sync: o.sync, out: resolve(o.out) });
+    for (const s of summary.skipped) process.stderr.write(`skipped ${s.name}: ${s.reason}\n`);
+    for (const f of summary.failed) process.stderr.write(`failed ${f.name}: ${f.reason}\n`);
+    // The report covers the committed results; a run into another directory (a test's) leaves it alone.
+    if (o.report && resolve(o.out) === resolve(DEFAULT_OUT) && summary.written.length > 0) await regenerateReport(o.out);
+    if (summary.failed.length > 0) process.exitCode = 1;
   });
 
 program.parseAsync().catch((error: unknown) => {

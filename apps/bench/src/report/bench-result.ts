@@ -17,4 +17,6 @@ export interface BenchResult {
   /** Targets of the issue the scenario answers, and whether this run met them. */
   readonly targets: Record<string, { readonly target: number; readonly actual: number; readonly met: boolean }>;
   readonly notes: string[];
+  /** The command that produced the run (results before the harness recorded it have none). */
+  readonly command?: string;
 }

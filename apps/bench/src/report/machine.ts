@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { cpus, loadavg, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,6 +22,23 @@ function version(pkg: string): string {
   return "unknown";
 }
 
+/** Version in the name of a jar the services' scripts resolved (`.services/<svc>/lib/<prefix>-<version>.jar`). */
+function jarVersion(service: string, prefix: string): string {
+  try {
+    const dir = join(process.env.RDG_SERVICES_DIR ?? ".services", service, "lib");
+    const jar = readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith(".jar"));
+    return jar === undefined ? "not installed" : jar.slice(prefix.length, -4);
+  } catch {
+    return "not installed";
+  }
+}
+
+/** Version of the redis-server binary on PATH (the services' Redis is Debian's). */
+function redisServerVersion(): string {
+  const r = spawnSync("redis-server", ["--version"], { encoding: "utf8", timeout: 2000 });
+  return /v=(\S+)/.exec(r.stdout ?? "")?.[1] ?? "not installed";
+}
+
 /** What the run ran on: cores, memory, Node, store versions, load at the start. */
 export function describeMachine(): Record<string, unknown> {
   let model = cpus()[0]?.model ?? "unknown";
@@ -37,6 +55,15 @@ export function describeMachine(): Record<string, unknown> {
     kernel: release(),
     lmdb: version("lmdb"),
     msgpackr: version("msgpackr"),
+    stores: {
+      lmdb: version("lmdb"),
+      ioredis: version("ioredis"),
+      redisServer: redisServerVersion(),
+      cassandraDriver: version("cassandra-driver"),
+      cassandra: jarVersion("cassandra", "cassandra-all-"),
+      kafkaClient: version("@platformatic/kafka"),
+      kafka: jarVersion("kafka", "kafka-clients-"),
+    },
     loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
   };
 }

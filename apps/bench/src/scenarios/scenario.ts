@@ -9,6 +9,8 @@ export interface ScenarioSettings {
   /** Scratch directory for data. */
   readonly dataDir: string;
   readonly progress: (text: string) => void;
+  /** The `--scale` of the run, for scenarios that size their data by it. @default "medium" */
+  readonly scale?: "small" | "medium" | "large";
 }
 
 export type Scenario = (s: ScenarioSettings) => Promise<Omit<BenchResult, "startedAt" | "machine" | "durationSec">>;
