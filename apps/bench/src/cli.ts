@@ -10,6 +10,7 @@ import { graphWritesScenario } from "./scenarios/graph-writes-scenario.js";
 import { graphReadsScenario } from "./scenarios/graph-reads-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
 // scenario-imports: one line per store scenario below this comment
+import { microScenario } from "./micro/micro-scenario.js";
 import { queryHttpScenario } from "./scenarios/query-http-scenario.js";
 import { queryInprocessScenario } from "./scenarios/query-inprocess-scenario.js";
 import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
@@ -29,6 +30,7 @@ const SCENARIOS: Record<string, CatalogEntry> = {
   "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
   "embedded-e2e-workers": { run: embeddedE2eWorkersScenario, seconds: 60, about: "worker threads plan encoded sorted batches, one thread writes LMDB; vs the single-threaded job and raw random and sorted puts (RDG_BENCH_WORKERS)" },
   // scenario-entries: one line per store scenario below this comment
+  micro: { run: microScenario, seconds: 30, about: "tinybench: key codec, value codec and coalescer, each beside the plainest code making the same bytes or map" },
   "query-http": { run: queryHttpScenario, seconds: 110, about: "the query server over HTTP (autocannon in a child process) on 1M generated events: node, 1-, 2-, 3-hop vs node:http with a fixed body of the same size" },
   "query-inprocess": { run: queryInprocessScenario, seconds: 24, about: "graph.neighbors() for a title's 50 latest viewers vs raw lmdb-js 50-item ranges, on the query-http graph (1M events)" },
   "graph-writes-redis": { run: graphWritesRedisScenario, seconds: 20, about: "graph writes through GraphStore on Redis vs raw ioredis puts" },
