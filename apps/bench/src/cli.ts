@@ -11,6 +11,8 @@ import { graphReadsScenario } from "./scenarios/graph-reads-scenario.js";
 import { kvLmdbScenario } from "./scenarios/kv-lmdb-scenario.js";
 // scenario-imports: one line per store scenario below this comment
 import { microScenario } from "./micro/micro-scenario.js";
+import { capacityCassandraScenario } from "./scenarios/capacity-cassandra-scenario.js";
+import { mixedLoadScenario } from "./scenarios/mixed-load-scenario.js";
 import { queryHttpScenario } from "./scenarios/query-http-scenario.js";
 import { queryInprocessScenario } from "./scenarios/query-inprocess-scenario.js";
 import { graphWritesCassandraScenario, graphWritesRedisScenario } from "./scenarios/graph-writes-remote-scenario.js";
@@ -30,6 +32,8 @@ const SCENARIOS: Record<string, CatalogEntry> = {
   "embedded-e2e": { run: embeddedE2eScenario, seconds: 60, about: "generator -> ingestion job -> graph on LMDB, vs raw random puts" },
   "embedded-e2e-workers": { run: embeddedE2eWorkersScenario, seconds: 60, about: "worker threads plan encoded sorted batches, one thread writes LMDB; vs the single-threaded job and raw random and sorted puts (RDG_BENCH_WORKERS)" },
   // scenario-entries: one line per store scenario below this comment
+  "capacity-cassandra": { run: capacityCassandraScenario, seconds: 32, about: "KV writes, gets, ranges at QUORUM and one ingestion job on the running Cassandra (1 or 3 nodes), graph bytes per node and edge: what the capacity model reads" },
+  "mixed-load": { run: mixedLoadScenario, seconds: 56, about: "ingestion writes while reads run at about 1 read to 3 writes, on LMDB and Redis, in process: read p50/p99 beside reads alone, write rate beside writes alone" },
   micro: { run: microScenario, seconds: 30, about: "tinybench: key codec, value codec and coalescer, each beside the plainest code making the same bytes or map" },
   "query-http": { run: queryHttpScenario, seconds: 110, about: "the query server over HTTP (autocannon in a child process) on 1M generated events: node, 1-, 2-, 3-hop vs node:http with a fixed body of the same size" },
   "query-inprocess": { run: queryInprocessScenario, seconds: 24, about: "graph.neighbors() for a title's 50 latest viewers vs raw lmdb-js 50-item ranges, on the query-http graph (1M events)" },

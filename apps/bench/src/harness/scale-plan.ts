@@ -30,7 +30,7 @@ const SMALL_SECONDS: Readonly<Record<string, number>> = {
   "kafka-backpressure": 5, // a 5 s stall; 1M records published first: ~35 s
   "kafka-e2e-cassandra": 10,
   micro: 10,
-  "mixed-load": 16,
+  "mixed-load": 30, // 7 phases of 2 stores: ~60 s
   "capacity-cassandra": 12,
 };
 
