@@ -90,6 +90,7 @@ describe("report", () => {
     expect(md).toContain("2 cores (fixture CPU), 8 GiB, Node v26.0.0; lmdb 3.5.6, cassandra 5.0.9");
     expect(md).toContain("**missed**");
     expect(md).toMatch(/ingest events\/s: RDG on LMDB \/ PostgreSQL \| 420\.0%/);
+    expect(md).toMatch(/\| ingest events\/s: RDG on LMDB \/ PostgreSQL \| 4\.20x \| 3x \| yes \|/);
     expect(md).toMatch(/\*\*Answer: [\d,]+ Cassandra nodes/);
     for (const chart of written.charts) expect(pngSize(readFileSync(chart)).width).toBeGreaterThan(400);
     expect(written.charts.map((c) => c.split("/").pop())).toEqual(expect.arrayContaining(["stores.png", "pipelines.png", "query.png", "mixed-load-latency.png", "peers.png", "capacity.png"]));

@@ -12,6 +12,7 @@ import { exportCommand } from "./commands/export-command.js";
 import { produceCommand } from "./commands/produce-command.js";
 import { addLimitOptions, nonNegativeInteger, serveCommand } from "./commands/serve-command.js";
 import { loadtestCommand } from "./commands/loadtest-command.js";
+import { benchCommand } from "./commands/bench-command.js";
 import { DEFAULT_KAFKA_BROKERS, MEMBER_JOURNEY_TOPICS } from "@rdg/ingest";
 import { CliError } from "./cli-error.js";
 
@@ -154,6 +155,15 @@ program
   .option("--ids <n>", "most titles, and most profiles, to load with", positive("ids"), 1000)
   .option("--out <dir>", "where the JSON and Markdown result go", "bench/results")
   .action(loadtestCommand);
+
+program
+  .command("bench")
+  .description("the repository's benchmark harness (apps/bench): scenarios, --scale small|medium|large, report; every argument is passed on (rdg bench --help lists them)")
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .argument("[args...]")
+  .action(benchCommand);
 
 program.parseAsync().catch((error: unknown) => {
   // One line, no stack: what went wrong and what to do is in the message.

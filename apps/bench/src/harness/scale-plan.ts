@@ -32,6 +32,7 @@ const SMALL_SECONDS: Readonly<Record<string, number>> = {
   micro: 10,
   "mixed-load": 30, // 7 phases of 2 stores: ~60 s
   "capacity-cassandra": 12,
+  peers: 40, // seconds x 1,000 events on LMDB (x 70 on Cassandra) for each peer
 };
 
 /** Seconds a scenario gets at a scale, given its own default (the medium scale). */

@@ -16,7 +16,7 @@ export interface ReportPaths {
   readonly chartsDir: string;
 }
 
-const num = (v: number): string => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+const num = (v: number): string => (!Number.isFinite(v) ? String(v) : Number.isInteger(v) || Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 const cell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** The machine a run was on, in one line. */
@@ -75,6 +75,19 @@ function capacityMarkdown(model: CapacityModel, chartsLink: string, charts: read
   return lines;
 }
 
+/** RDG over each peer, against the issue's targets: ingest at least 3x, 1-hop at least 2x. */
+function peersMarkdown(latest: StoredResult | undefined): string[] {
+  if (latest === undefined) return [];
+  const rows = Object.entries(latest.result.ratios).filter(([name]) => /ingest|1-hop/i.test(name));
+  if (rows.length === 0) return [];
+  const lines = [`RDG over each peer in the newest run (${latest.result.startedAt}); targets: ingest at least 3x, 1-hop at least 2x:`, "", "| ratio (RDG / peer) | value | target | met |", "|---|---:|---:|---|"];
+  for (const [name, v] of rows) {
+    const target = /ingest/i.test(name) ? 3 : 2;
+    lines.push(`| ${cell(name)} | ${v.toFixed(2)}x | ${target}x | ${v >= target ? "yes" : "**missed**"} |`);
+  }
+  return [...lines, ""];
+}
+
 /** Sections of the report in order, with the scenarios each shows (newest run first). */
 function assignFamilies(groups: Map<string, StoredResult[]>): { family: ReportFamily; scenarios: string[] }[] {
   const known = new Set(REPORT_FAMILIES.flatMap((f) => f.scenarios));
@@ -122,6 +135,7 @@ export async function buildReport(paths: ReportPaths): Promise<{ markdown: strin
     const latest = scenarios.map((s) => groups.get(s)?.[0]).filter((r): r is StoredResult => r !== undefined);
     const made = familyCharts(family, latest, model);
     for (const c of made) charts.push({ file: c.file, png: await renderPng(c.spec) });
+    if (family.id === "peers") lines.push(...peersMarkdown(latest[0]));
     if (family.id === "capacity") lines.push(...capacityMarkdown(model, chartsLink, made));
     else for (const c of made) lines.push(`![${c.title}](${chartsLink}/${c.file})`, "");
     if (scenarios.every((s) => !groups.has(s))) lines.push(`No result yet (run \`./run bench ${family.scenarios.join(" ")}\`).`, "");
