@@ -66,9 +66,10 @@ function inReader(task: ReaderTask): Promise<ReaderOutcome> {
       if (m.outcome !== undefined) resolve(m.outcome);
       else reject(new Error(`[bench] mixed-load reader: ${m.error ?? "no answer"}`));
     });
-    child.once("exit", (code) => {
+    // "exit" can come before the last message is delivered: wait for the channel to drain.
+    child.once("exit", (code) => setTimeout(() => {
       if (!settled) reject(new Error(`[bench] mixed-load reader exited with ${String(code)} before answering`));
-    });
+    }, 500));
     child.send(task);
   });
 }
