@@ -45,21 +45,22 @@ async function singleThreaded(input: readonly MemberEvent[], into?: { graph: Gra
   return out;
 }
 
-function parallelJob(path: string, graph: GraphStore, source: ArraySource<MemberEvent>, workers: number, sink = new MemoryDeadLetterSink<MemberEvent>(), module: URL = memberJourneyWorker) {
+function parallelJob(path: string, graph: GraphStore, source: ArraySource<MemberEvent>, workers: number, sink = new MemoryDeadLetterSink<MemberEvent>(), module: URL = memberJourneyWorker, coalesceWindowMs: number | undefined = 20_000) {
   return new ParallelIngestJob<MemberEvent>({
-    name: "parallel", graph, workers, source, deadLetters: sink, epochEvents: 700, coalesceWindowMs: 20_000, worker: { module, options: { lmdbPath: path } },
+    name: "parallel", graph, workers, source, deadLetters: sink, epochEvents: 700, ...(coalesceWindowMs === undefined ? {} : { coalesceWindowMs }), worker: { module, options: { lmdbPath: path } },
   });
 }
 
 describe("ParallelIngestJob on LMDB", () => {
   const input = events(6000);
 
-  for (const workers of [1, 2, 3]) {
-    it(`writes the graph the single-threaded job writes, with ${workers} worker(s), and commits every batch in order`, async () => {
+  // Windows of 20 s split an epoch (700 events span about 2 minutes of event time here); without one a worker coalesces its whole epoch.
+  for (const [workers, window] of [[1, 20_000], [2, 20_000], [3, 20_000], [1, undefined], [2, undefined]] as const) {
+    it(`writes the graph the single-threaded job writes, with ${workers} worker(s) and ${window === undefined ? "the epoch as coalescing window" : `${window / 1000} s coalescing windows`}, and commits every batch in order`, async () => {
       const expected = await singleThreaded(input);
       const { path, kv, graph } = await open();
       const source = new ArraySource(input, 100);
-      const m = await parallelJob(path, graph, source, workers).run();
+      const m = await parallelJob(path, graph, source, workers, undefined, undefined, window).run();
       expect(m.eventsIn).toBe(input.length);
       expect(m.mutationsWritten).toBeGreaterThan(0);
       expect(source.committed.length).toBe(input.length / 100);

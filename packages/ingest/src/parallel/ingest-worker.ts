@@ -54,7 +54,10 @@ async function main(): Promise<void> {
     });
   });
 
-  const windowMs = start.coalesceWindowMs ?? 60_000;
+  // Without a window, a worker coalesces over its whole epoch: the epoch is one transaction, so a
+  // window closing inside it only wrote states that the same transaction overwrote (an edge
+  // updated in two windows cost its adjacency entry an add and a removal, and its items twice).
+  const windowMs = start.coalesceWindowMs ?? Number.POSITIVE_INFINITY;
   const take = async (state: EpochState, events: readonly unknown[]): Promise<void> => {
     const { map, eventTime, schema, validation } = setup;
     for (const event of events) {

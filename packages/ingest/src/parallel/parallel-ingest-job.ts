@@ -28,7 +28,11 @@ export interface ParallelIngestJobOptions<E> {
   readonly deadLetters: DeadLetterSink<E>;
   /**
    * Coalescing window in event time, per worker: updates of one node or edge inside it become one
-   * write (mutations a worker receives from its peers coalesce over the whole epoch). @default 60000
+   * write. By default a worker coalesces over its whole epoch, as it always does the mutations it
+   * receives from its peers: an epoch is one transaction, nothing in it is readable before it
+   * commits, and a window closing inside it only writes states the same transaction overwrites.
+   * Set it to bound coalescing in event time (each window is still planned into the epoch's batch).
+   * @default the epoch
    */
   readonly coalesceWindowMs?: number;
   /** Events per epoch (one write transaction, one or more coalescing windows), all workers together. @default 100000 */
