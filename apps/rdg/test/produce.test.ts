@@ -51,8 +51,13 @@ describe("rdg produce (real broker, services/kafka.sh)", () => {
     const child = spawn(process.execPath, [cli, "produce", "--duration", "60", "--rate", "2000", "--topic-prefix", prefix], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    setTimeout(() => child.kill("SIGINT"), 2500);
-    const [code] = (await once(child, "exit")) as [number | null];
+    const exited = once(child, "exit") as Promise<[number | null]>;
+    // Ctrl-C once it is producing (its first progress line): on a loaded machine a fixed delay
+    // can fall before Node has started and installed the handler, and the signal kills it.
+    const until = Date.now() + 60_000;
+    while (!/sent [\d,]+ events/.test(stderr) && Date.now() < until && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGINT");
+    const [code] = await exited;
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/produced [\d,]+ events in [\d.]+ s/);
     expect(Number(/produced ([\d,]+) events in ([\d.]+) s/.exec(stderr)?.[2])).toBeLessThan(30);

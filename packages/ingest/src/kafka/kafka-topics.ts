@@ -85,7 +85,13 @@ export class KafkaTopics {
         }
       });
     }
-    const after = missing.length > 0 ? await this.partitions(topics) : before;
+    let after = missing.length > 0 ? await this.partitions(topics) : before;
+    // A new topic reaches the metadata a moment after its creation (later on a loaded broker):
+    // wait for it, so that what ensure returns is there for whoever asks next.
+    for (const until = Date.now() + 15_000; missing.some((t) => !after.has(t)) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await this.partitions(topics);
+    }
     const result = topics.map((topic) => ({ topic, partitions: after.get(topic) ?? partitions, created: !before.has(topic) }));
     const notices = result
       .filter((t) => !t.created && t.partitions !== partitions)
