@@ -73,6 +73,10 @@ export class JanusGraphPeer implements Peer {
     return this.#c.twoHop(start, first, second);
   }
 
+  roundTrip(): Promise<void> {
+    return this.#c.ping();
+  }
+
   storageBytes(): Promise<number> {
     return cassandraKeyspaceBytes(this.#o.keyspace);
   }

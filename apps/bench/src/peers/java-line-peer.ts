@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { memberJourneySchema, type Mutation, type Schema } from "@rdg/model";
 import { PeerError, PeerUnavailableError, type MutationBatch, type PeerHop, type PeerNeighbor } from "./peer.js";
 import { REPO_ROOT } from "./peer-files.js";
+import { COALESCE_WINDOW_MS } from "./peer-workload.js";
 
 const run = promisify(execFile);
 
@@ -146,11 +147,23 @@ export class JavaLineClient {
     throw new PeerError(this.#p.peer, `${m.op} is not modelled by this peer (the member-journey mapper emits upserts only)`);
   }
 
-  /** Streams every mutation, then `F`: resolves when the program has committed them all. */
+  /**
+   * Streams every mutation, with `C` (commit now) whenever the rows since the last commit span
+   * `COALESCE_WINDOW_MS` of event time, then `F`: resolves when the program has committed them all.
+   */
   async load(batches: AsyncIterable<MutationBatch> | Iterable<MutationBatch>): Promise<number> {
+    let firstTime = Infinity;
     for await (const b of batches) {
       let text = "";
-      for (const m of b.mutations) text += this.#line(m);
+      for (const m of b.mutations) {
+        if (m.time < firstTime) firstTime = m.time;
+        text += this.#line(m);
+      }
+      const newest = b.mutations[b.mutations.length - 1]?.time ?? firstTime;
+      if (newest - firstTime >= COALESCE_WINDOW_MS) {
+        text += "C\n";
+        firstTime = Infinity;
+      }
       await this.#write(text);
     }
     return Number((await this.request("F"))[0]);
@@ -172,6 +185,16 @@ export class JavaLineClient {
     const out: PeerNeighbor[] = [];
     for (let i = 0; i + 2 < f.length; i += 3) out.push({ via: f[i]!, id: f[i + 1]!, time: Number(f[i + 2]) });
     return out;
+  }
+
+  /** `P`: a round trip that does no graph work. */
+  async ping(): Promise<void> {
+    await this.request("P");
+  }
+
+  /** `S`: the program's own size figure (Neo4j checkpoints first, so its store files are current). */
+  async size(): Promise<number> {
+    return Number((await this.request("S"))[0]);
   }
 
   /** Ends the program (`X`, then SIGTERM after 60 s, SIGKILL after 90 s); safe to call twice. */

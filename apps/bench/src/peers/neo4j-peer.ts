@@ -66,8 +66,13 @@ export class Neo4jPeer implements Peer {
     return this.#c.twoHop(start, first, second);
   }
 
+  roundTrip(): Promise<void> {
+    return this.#c.ping();
+  }
+
   async storageBytes(): Promise<number> {
-    // The store files, without the transaction logs (data/transactions).
+    // Checkpoint (S), then the store files as allocated on disk, without the transaction logs (data/transactions).
+    await this.#c.size();
     return diskBytes(join(this.#home!, "data", "databases", "neo4j"));
   }
 

@@ -9,6 +9,13 @@ export const PROFILE_TITLES: PeerHop = Object.freeze({ edge: "watched", directio
 /** 2-hop: from a profile to its 50 latest titles, then to each title's 20 latest viewers. */
 export const TWO_HOP: readonly [PeerHop, PeerHop] = Object.freeze([PROFILE_TITLES, Object.freeze({ edge: "watched", direction: "in", limit: 20 })] as const);
 
+/**
+ * Longest span of event time one write batch may hold, for every system: IngestJob's default
+ * coalescing window, so that RDG and the peers coalesce repeated updates of an edge over the
+ * same stretch of the stream (and keep the same freshness), whatever their batch sizes.
+ */
+export const COALESCE_WINDOW_MS = 60_000;
+
 /** One generated member-journey workload: every peer and RDG get the same events from it. */
 export interface PeerWorkload {
   /** Events after the catalogue. */

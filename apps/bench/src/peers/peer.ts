@@ -47,6 +47,11 @@ export interface Peer extends AsyncDisposable {
   twoHop(start: string, first: PeerHop, second: PeerHop): Promise<PeerNeighbor[]>;
   /** Bytes of the graph's data files after the load (tables and indexes, store files, SSTables), without write-ahead or transaction logs. */
   storageBytes(): Promise<number>;
+  /**
+   * Optional: a request that does no graph work (a ping, `SELECT 1`), for peers reached over a
+   * connection or a pipe, so a result can show how much of a question's latency is transport.
+   */
+  roundTrip?(): Promise<void>;
   /** Stops what `setup` started and deletes the graph; safe to call twice. */
   teardown(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { Mutation } from "@rdg/model";
 import pg from "pg";
 import { PeerError, PeerUnavailableError, type MutationBatch, type Peer, type PeerHop, type PeerNeighbor } from "./peer.js";
 import { service } from "./peer-files.js";
+import { COALESCE_WINDOW_MS } from "./peer-workload.js";
 
 /** Options of `PostgresPeer`. */
 export interface PostgresPeerOptions {
@@ -10,7 +11,7 @@ export interface PostgresPeerOptions {
   readonly url?: string;
   /** Start the project's cluster with services/postgres.sh when `url` is the default. @default true */
   readonly start?: boolean;
-  /** Rows (after keeping the newest per key) per upsert transaction. @default 10000 */
+  /** Rows (after keeping the newest per key) per upsert transaction; a transaction also ends once its rows span `COALESCE_WINDOW_MS` of event time. @default 10000 */
   readonly rowsPerTransaction?: number;
   /** `synchronous_commit` for the load: true waits for the WAL flush at each commit, as LMDB's sync does. @default true */
   readonly sync?: boolean;
@@ -76,7 +77,9 @@ export class PostgresPeer implements Peer {
     const nodes = new Map<string, Mutation & { op: "upsertNode" }>();
     const edges = new Map<string, Mutation & { op: "upsertEdge" }>();
     let inFlight: Promise<void> = Promise.resolve();
+    let firstTime = Infinity;
     const flush = async (): Promise<void> => {
+      firstTime = Infinity;
       const n = [...nodes.values()];
       const e = [...edges.values()];
       nodes.clear();
@@ -88,6 +91,7 @@ export class PostgresPeer implements Peer {
     };
     for await (const batch of batches) {
       for (const m of batch.mutations) {
+        if (m.time < firstTime) firstTime = m.time;
         // ON CONFLICT DO UPDATE may touch a row once per statement: keep the newest per key.
         if (m.op === "upsertNode") {
           const k = `${m.type}\t${m.id}`;
@@ -101,7 +105,8 @@ export class PostgresPeer implements Peer {
           throw new PeerError("postgres", `${m.op} is not modelled by this peer (the member-journey mapper emits upserts only)`);
         }
       }
-      if (nodes.size + edges.size >= this.#o.rowsPerTransaction) await flush();
+      const newest = batch.mutations[batch.mutations.length - 1]?.time ?? firstTime;
+      if (nodes.size + edges.size >= this.#o.rowsPerTransaction || newest - firstTime >= COALESCE_WINDOW_MS) await flush();
     }
     await flush();
     await inFlight;
@@ -157,6 +162,10 @@ export class PostgresPeer implements Peer {
       values: [start, first.edge, first.limit, second.edge, second.limit],
     });
     return r.rows.map((row) => ({ via: row.via, id: row.id, time: Number(row.time) }));
+  }
+
+  async roundTrip(): Promise<void> {
+    await this.#c.query({ name: "ping", text: "SELECT 1" });
   }
 
   async storageBytes(): Promise<number> {

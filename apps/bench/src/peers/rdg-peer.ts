@@ -8,6 +8,7 @@ import { memberJourneySchema, type Schema } from "@rdg/model";
 import { connect } from "../scenarios/kv-cassandra-scenario.js";
 import { PeerError, PeerUnavailableError, type MutationBatch, type Peer, type PeerHop, type PeerNeighbor } from "./peer.js";
 import { cassandraKeyspaceBytes, diskBytes, service } from "./peer-files.js";
+import { COALESCE_WINDOW_MS } from "./peer-workload.js";
 
 /** An empty KV store for RDG's graph, with how to size it and remove it. */
 export interface RdgStore {
@@ -78,6 +79,7 @@ export class RdgPeer implements Peer {
       graph: this.#g,
       deadLetters,
       eventTime: (b) => b.mutations[b.mutations.length - 1]?.time ?? 0,
+      coalesceWindowMs: COALESCE_WINDOW_MS,
       validation: GENERATOR_VALIDATION,
     });
     const m = await job.run();

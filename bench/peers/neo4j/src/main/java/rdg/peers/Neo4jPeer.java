@@ -89,7 +89,7 @@ public final class Neo4jPeer {
     while ((line = in.readLine()) != null) {
       if (line.equals("X")) break;
       String[] fields = line.split("\t", -1);
-      boolean write = fields[0].equals("N") || fields[0].equals("E");
+      boolean write = fields[0].equals("N") || fields[0].equals("E") || fields[0].equals("C");
       if (write && loadError != null) continue;
       if (fields[0].equals("F") && loadError != null) {
         out.write("ERR\t" + loadError + "\n");
@@ -152,6 +152,11 @@ public final class Neo4jPeer {
         commit();
         return "OK\t" + loaded;
       }
+      case "C" -> {
+        // Commit now, unanswered: the bench bounds a transaction's span of event time.
+        commit();
+        return null;
+      }
       case "Q" -> {
         return neighbors(f[1], f[2], f[3], f[4], Long.parseLong(f[5]));
       }
@@ -159,12 +164,22 @@ public final class Neo4jPeer {
         return twoHop(f);
       }
       case "S" -> {
+        // Committed data sits in the page cache and the transaction log until a checkpoint
+        // writes it to the store files: checkpoint first, so the size is the store's.
+        // (db.checkpoint() is an Enterprise procedure; Community reaches the same check pointer.)
+        try {
+          ((org.neo4j.kernel.internal.GraphDatabaseAPI) db).getDependencyResolver()
+              .resolveDependency(org.neo4j.kernel.impl.transaction.log.checkpoint.CheckPointer.class)
+              .forceCheckPoint(new org.neo4j.kernel.impl.transaction.log.checkpoint.SimpleTriggerInfo("rdg bench size"));
+        } catch (IOException e) {
+          throw new IllegalStateException("checkpoint failed: " + e.getMessage(), e);
+        }
         return "R\t" + sizeOf(storeDir);
       }
       case "P" -> {
         return "R";
       }
-      default -> throw new IllegalArgumentException("unknown command " + f[0] + "; known: N E F Q T S P X");
+      default -> throw new IllegalArgumentException("unknown command " + f[0] + "; known: N E C F Q T S P X");
     }
   }
 
