@@ -24,6 +24,7 @@ import { kafkaProduceScenario } from "./scenarios/kafka-produce-scenario.js";
 import { kafkaConsumeScenario } from "./scenarios/kafka-consume-scenario.js";
 import { kafkaE2eScenario } from "./scenarios/kafka-e2e-scenario.js";
 import { kafkaBackpressureScenario } from "./scenarios/kafka-backpressure-scenario.js";
+import { peersScenario } from "./scenarios/peers-scenario.js";
 
 const SCENARIOS: Record<string, CatalogEntry> = {
   "kv-lmdb": { run: kvLmdbScenario, seconds: 18, about: "KV put/get/range through @rdg/kv-lmdb vs raw lmdb-js" },
@@ -49,6 +50,7 @@ const SCENARIOS: Record<string, CatalogEntry> = {
   "kafka-e2e-redis": { run: kafkaE2eScenario("redis"), seconds: 30, about: "Kafka -> ingestion job -> graph on Redis vs the in-process generator -> Redis, seconds x 4,000 events" },
   "kafka-backpressure": { run: kafkaBackpressureScenario, seconds: 20, about: "Kafka -> ingestion job -> Redis whose server stops answering for the given seconds: events read and memory while stalled (redis-server on PATH)" },
   "kafka-e2e-cassandra": { run: kafkaE2eScenario("cassandra"), seconds: 30, about: "Kafka -> ingestion job -> graph on Cassandra vs the in-process generator -> Cassandra, seconds x 1,500 events" },
+  peers: { run: peersScenario, seconds: 300, about: "RDG on LMDB vs PostgreSQL and Neo4j embedded, RDG on Cassandra vs JanusGraph: ingest, 1-hop and 2-hop rates with p50/p99, storage, on the same generated events (seconds x 1,000 events; x 70 on Cassandra)" },
 };
 
 const positive = (v: string): number => {
