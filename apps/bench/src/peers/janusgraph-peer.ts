@@ -24,6 +24,10 @@ export interface JanusGraphPeerOptions {
  */
 export class JanusGraphPeer implements Peer {
   name = "JanusGraph on Cassandra";
+  readonly about = {
+    load: "its JVM finds both ends (its own id map, else the id index), looks for the edge among the source's adjacent edges and writes it into both vertices' rows with its vertex-centric index entries, batch loading on (no consistency checks or locks)",
+    read: "its JVM looks the node up in the id index, slices 50 edges from the vertex-centric index on time, and reads the other ends' ids in one batched query: three CQL reads",
+  } as const;
   readonly #o: Required<JanusGraphPeerOptions>;
   #client: JavaLineClient | undefined;
 

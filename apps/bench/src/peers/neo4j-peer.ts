@@ -26,6 +26,10 @@ export interface Neo4jPeerOptions {
  */
 export class Neo4jPeer implements Peer {
   name = "Neo4j embedded";
+  readonly about = {
+    load: "its JVM runs UNWIND ... MERGE for each batch: an index seek per end, the relationship found among the smaller end's relationships",
+    read: "Cypher expands the node's relationships of the type and sorts them by time (Neo4j keeps no per-node ordered relationship index), in its JVM",
+  } as const;
   readonly #o: Required<Neo4jPeerOptions>;
   #home: string | undefined;
   #client: JavaLineClient | undefined;

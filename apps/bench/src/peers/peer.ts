@@ -30,6 +30,8 @@ export interface PeerNeighbor {
 export interface Peer extends AsyncDisposable {
   /** What is measured, e.g. `PostgreSQL 15.20` (filled in by `setup`). */
   readonly name: string;
+  /** What the peer does to load an edge update and to answer "a node's newest 50", for a result's notes. */
+  readonly about: { readonly load: string; readonly read: string };
   /**
    * Installs, starts or connects to the peer on the project's ports and creates an empty
    * graph. Throws `PeerUnavailableError` saying what is missing and how to get it.

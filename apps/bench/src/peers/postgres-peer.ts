@@ -31,6 +31,10 @@ const ENDS = { out: { key: "from_id", other: "to_id" }, in: { key: "to_id", othe
  */
 export class PostgresPeer implements Peer {
   name = "PostgreSQL";
+  readonly about = {
+    load: "its server, in its own process, upserts each batch: a heap row and three index entries (primary key, out, in) per edge",
+    read: "its server walks the (type, to_id, time DESC) or (type, from_id, time DESC) index for 50 entries and returns ids and times",
+  } as const;
   readonly #o: Required<PostgresPeerOptions>;
   readonly #schema = `rdg_peer_${randomBytes(4).toString("hex")}`;
   #client: pg.Client | undefined;

@@ -35,6 +35,7 @@ export interface RdgPeerOptions {
  */
 export class RdgPeer implements Peer {
   readonly name: string;
+  readonly about: { readonly load: string; readonly read: string };
   readonly #o: RdgPeerOptions;
   #store: RdgStore | undefined;
   #graph: GraphStore | undefined;
@@ -42,6 +43,11 @@ export class RdgPeer implements Peer {
   constructor(options: RdgPeerOptions) {
     this.#o = Object.freeze({ ...options });
     this.name = options.name;
+    const where = options.name.includes("Cassandra") ? "Cassandra reads" : "reads in this process";
+    this.about = {
+      load: "its ingestion job, in this process, maps, coalesces, plans every edge update into the edge's state record and a time-ordered entry in its out- and in-adjacency (removing the superseded entries), encodes and writes them",
+      read: `it lists the node's buckets, reads up to 50 time-ordered adjacency entries, then each entry's edge state record (to drop entries a newer update superseded) and decodes its properties: about 52 KV ${where} for 50 neighbours`,
+    };
   }
 
   async setup(): Promise<void> {
