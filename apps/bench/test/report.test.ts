@@ -110,6 +110,18 @@ describe("capacity model", () => {
     expect(after.answer.throughputNodes).toBe(Math.ceil((6e6 / 8000 + 2e6 / 6000) / 0.5 / 3) * 3);
   });
 
+  it("passes over a newer result that lacks a figure it reads (say, bytes on disk), and says so when none is complete", () => {
+    const before = capacityModel(readResultsOf(FIXTURES));
+    const incomplete = capacity("2026-11-03T16:00:00.000Z", 1, 99_000, 99_000);
+    (incomplete.figures as Record<string, unknown>)["on-disk bytes per logical byte (one replica)"] = { value: 0, unit: "ratio" };
+    const after = capacityModel(readResultsOf([...FIXTURES, incomplete]));
+    expect(after.available).toBe(true);
+    expect(after.answer).toEqual(before.answer);
+    const alone = capacityModel(readResultsOf([FIXTURES[0]!, incomplete]));
+    expect(alone.available).toBe(false);
+    expect(alone.reason).toMatch(/has no "on-disk bytes per logical byte \(one replica\)"/);
+  });
+
   it("says what to run when no capacity result exists", () => {
     const model = capacityModel(readResultsOf([FIXTURES[0]!]));
     expect(model.available).toBe(false);

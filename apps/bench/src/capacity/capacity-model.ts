@@ -77,11 +77,17 @@ const up = (x: number, multiple = 1): number => Math.ceil(x / multiple - 1e-9) *
  */
 export function capacityModel(results: readonly StoredResult[]): CapacityModel {
   const runs = results.filter((r) => r.result.scenario === CAPACITY_SCENARIO);
-  const one = runs.find((r) => nodesOf(r.result) === 1);
-  const three = runs.find((r) => nodesOf(r.result) === 3);
+  // The newest run of each size that carries every figure the model reads: a run that could not
+  // measure one (say, its bytes on disk) is passed over, not allowed to stop the whole report.
+  const needed = [CAPACITY_FIGURES.writes, CAPACITY_FIGURES.gets, CAPACITY_FIGURES.ingestKvWrites, CAPACITY_FIGURES.bytesPerNode, CAPACITY_FIGURES.bytesPerEdge, CAPACITY_FIGURES.diskPerLogical];
+  const missing = (r: StoredResult): string | undefined => needed.find((name) => !(Number.isFinite(r.result.figures[name]?.value) && r.result.figures[name]!.value > 0));
+  const one = runs.find((r) => nodesOf(r.result) === 1 && missing(r) === undefined);
+  const three = runs.find((r) => nodesOf(r.result) === 3 && missing(r) === undefined);
   const empty = { inputs: [], assumptions: [], steps: [], answer: { storageNodes: 0, throughputNodes: 0, nodes: 0, ingestProcesses: 0 }, comparison: [] };
   if (one === undefined && three === undefined) {
-    return { available: false, reason: `no ${CAPACITY_SCENARIO} result: run ./run bench ${CAPACITY_SCENARIO} on one node, and again after services/cassandra.sh start --nodes 3`, ...empty };
+    const newest = runs[0];
+    const why = newest === undefined ? `no ${CAPACITY_SCENARIO} result` : `no ${CAPACITY_SCENARIO} result carries every figure the model reads (the newest, ${newest.file}, has no "${missing(newest) ?? "?"}")`;
+    return { available: false, reason: `${why}: run ./run bench ${CAPACITY_SCENARIO} on one node, and again after services/cassandra.sh start --nodes 3`, ...empty };
   }
   const A = CAPACITY_ASSUMPTIONS;
   const L = NETFLIX_LOAD;

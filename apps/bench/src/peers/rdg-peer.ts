@@ -163,6 +163,15 @@ export function rdgOnCassandra(keyspace: string): RdgPeer {
 
 /** The project's Cassandra answers on 127.0.0.1:19042 (either mode), or is started in one-node mode. */
 export async function ensureCassandra(peer: string): Promise<void> {
+  // A Cassandra that answers CQL is used as it is, whoever started it (another checkout's
+  // services/cassandra.sh holds the port, and this one's script would refuse to start another).
+  try {
+    const client = await connect();
+    await client.shutdown();
+    return;
+  } catch {
+    // not answering: ask the script
+  }
   try {
     await service("cassandra.sh", ["status"], 60_000);
     return;
