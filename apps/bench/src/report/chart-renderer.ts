@@ -1,9 +1,19 @@
+import { fileURLToPath } from "node:url";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
-/** Fonts resvg draws the text with: the system's (DejaVu on Debian), else none found means no text, so say which. */
-const FONT = { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" } as const;
+/**
+ * Fonts resvg draws the text with: DejaVu Sans from the `dejavu-fonts-ttf` package, which `npm ci`
+ * installs, so a chart has its text on any machine, whatever fonts the system has.
+ */
+const fontFile = (name: string): string => fileURLToPath(import.meta.resolve(`dejavu-fonts-ttf/ttf/${name}`));
+const FONT = {
+  loadSystemFonts: false,
+  fontFiles: [fontFile("DejaVuSans.ttf"), fontFile("DejaVuSans-Bold.ttf")],
+  defaultFontFamily: "DejaVu Sans",
+  sansSerifFamily: "DejaVu Sans",
+};
 
 /** A vega-lite spec as SVG, through vega's headless renderer (no canvas, no browser). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
