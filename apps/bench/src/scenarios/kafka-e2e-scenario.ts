@@ -8,7 +8,7 @@ import type { KvStore } from "@rdg/kv";
 import { CassandraKvStore } from "@rdg/kv-cassandra";
 import { LmdbKvStore } from "@rdg/kv-lmdb";
 import { RedisKvStore } from "@rdg/kv-redis";
-import { Redis } from "ioredis";
+import { dropKeysAt } from "../drivers/redis-keys.js";
 import { memberJourneySchema } from "@rdg/model";
 import { BROKERS, PARTITIONS, generateEvents, makeTopics, runPrefix } from "./kafka-support.js";
 import { connect } from "./kv-cassandra-scenario.js";
@@ -39,19 +39,7 @@ async function openStore(kind: StoreKind, s: ScenarioSettings, side: string, run
       about: `Redis (single node, ${REDIS_URL}, services/redis.sh), a fresh key prefix`,
       close: async () => {
         await kv.close();
-        // The bench's keys go, so runs do not pile up in the services' Redis.
-        const client = new Redis(REDIS_URL, { lazyConnect: true });
-        try {
-          await client.connect();
-          let cursor = "0";
-          do {
-            const [next, keys] = await client.scan(cursor, "MATCH", `${keyPrefix}*`, "COUNT", 5000);
-            cursor = next;
-            if (keys.length > 0) await client.unlink(...keys);
-          } while (cursor !== "0");
-        } finally {
-          client.disconnect();
-        }
+        await dropKeysAt(REDIS_URL, `${keyPrefix}*`);
       },
     };
   }

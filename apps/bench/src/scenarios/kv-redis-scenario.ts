@@ -3,6 +3,7 @@ import type { KvOperation } from "@rdg/kv";
 import { RedisKvStore } from "@rdg/kv-redis";
 import { Redis } from "ioredis";
 import { batchedWriteRate, scatteredKey as scattered } from "../drivers/batched-writes.js";
+import { dropKeys } from "../drivers/redis-keys.js";
 import { interleaved, rate } from "../measure.js";
 import type { Scenario } from "./scenario.js";
 
@@ -70,16 +71,6 @@ export class RawRedisDriver {
     const values = await this.client.hmgetBuffer(this.key(id, "h"), ...keys);
     return values.filter((v): v is Buffer => v !== null);
   }
-}
-
-/** Deletes every key matching `pattern` (bench data only), untimed. */
-async function dropKeys(client: Redis, pattern: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await client.scan(cursor, "MATCH", pattern, "COUNT", 10_000);
-    cursor = next;
-    if (keys.length > 0) await client.unlink(...keys);
-  } while (cursor !== "0");
 }
 
 const versionOf = (pkg: string): string => {

@@ -6,7 +6,7 @@ import type { KvStore } from "@rdg/kv";
 import { LmdbKvStore } from "@rdg/kv-lmdb";
 import { RedisKvStore } from "@rdg/kv-redis";
 import { memberJourneySchema } from "@rdg/model";
-import { Redis } from "ioredis";
+import { dropKeysAt } from "../drivers/redis-keys.js";
 import type { ReaderOutcome, ReaderTask } from "./mixed-load-reader-child.js";
 import type { Scenario, ScenarioSettings } from "./scenario.js";
 
@@ -40,18 +40,7 @@ async function openStore(kind: "lmdb" | "redis", s: ScenarioSettings): Promise<S
     label: "Redis", kv, reader: { kind: "redis", url: REDIS_URL, keyPrefix }, about: `Redis single node (${REDIS_URL}), a key prefix of its own, removed afterwards`,
     close: async () => {
       await kv.close();
-      const client = new Redis(REDIS_URL, { lazyConnect: true });
-      try {
-        await client.connect();
-        let cursor = "0";
-        do {
-          const [next, keys] = await client.scan(cursor, "MATCH", `${keyPrefix}*`, "COUNT", 5000);
-          cursor = next;
-          if (keys.length > 0) await client.unlink(...keys);
-        } while (cursor !== "0");
-      } finally {
-        client.disconnect();
-      }
+      await dropKeysAt(REDIS_URL, `${keyPrefix}*`);
     },
   };
 }
